@@ -1,0 +1,307 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.redisstreamclient.core.KeyspaceNotifications;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.listener.Topic;
+
+/**
+ * Notices expired leases in three ways and hands their LBS entry ids, de-duplicated, to one worker thread:
+ * <ul>
+ * <li>keyevent notifications ({@code __keyevent@<db>__:expired}) of this service's lease keys: low latency;</li>
+ * <li>the {@code <service>-released} channel, on which a closing consumer names the streams it hands off;</li>
+ * <li>a periodic sweep of the LBS pending entries whose lease key is gone, which catches what pub/sub lost and
+ * serves alone where {@code CONFIG} is refused.</li>
+ * </ul>
+ */
+public final class ExpiryDetector {
+
+	private static final Logger logger = LoggerFactory.getLogger(ExpiryDetector.class);
+
+	private static final int SWEEP_PAGE = 1000;
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final StringRedisTemplate redis;
+
+	private final ServiceKeys keys;
+
+	private final LeaseStore store;
+
+	private final KeyspaceNotifications mode;
+
+	private final Duration leaseTtl;
+
+	private final Duration sweepInterval;
+
+	private final ClientMetrics metrics;
+
+	private final ExpiredHandler handler;
+
+	private final Runnable onRedisAnswered;
+
+	private final ScheduledExecutorService worker;
+
+	private final ConcurrentLinkedQueue<Detected> detected = new ConcurrentLinkedQueue<>();
+
+	private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+	private volatile boolean notificationsEnabled;
+
+	private volatile boolean running;
+
+	private @Nullable RedisMessageListenerContainer listenerContainer;
+
+	public ExpiryDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
+			ServiceKeys keys, LeaseStore store, KeyspaceNotifications mode, Duration leaseTtl, Duration sweepInterval,
+			ClientMetrics metrics, ExpiredHandler handler, Runnable onRedisAnswered) {
+		this.connectionFactory = connectionFactory;
+		this.redis = redis;
+		this.keys = keys;
+		this.store = store;
+		this.mode = mode;
+		this.leaseTtl = leaseTtl;
+		this.sweepInterval = sweepInterval;
+		this.metrics = metrics;
+		this.handler = handler;
+		this.onRedisAnswered = onRedisAnswered;
+		this.worker = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "rsc-expiry-" + consumerId);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/** Configures and subscribes; fails only in {@link KeyspaceNotifications#FORCE} mode when CONFIG is refused. */
+	public void start() {
+		this.running = true;
+		this.notificationsEnabled = configureNotifications();
+		List<Topic> topics = new ArrayList<>();
+		topics.add(new ChannelTopic(this.keys.releasedChannel()));
+		String expiredChannel = "__keyevent@" + database() + "__:expired";
+		if (this.mode != KeyspaceNotifications.OFF) {
+			topics.add(new ChannelTopic(expiredChannel));
+		}
+		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+		container.setConnectionFactory(this.connectionFactory);
+		// The listener only queues ids, so it may run on the Redis I/O thread: no thread per message.
+		container.setTaskExecutor(Runnable::run);
+		container.addMessageListener((message, pattern) -> {
+			String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
+			String body = new String(message.getBody(), StandardCharsets.UTF_8);
+			if (channel.equals(expiredChannel)) {
+				String entryId = this.keys.entryIdOfLeaseKey(body);
+				if (entryId != null) {
+					detected(entryId, "notification");
+				}
+			}
+			else {
+				for (String entryId : body.split(",")) {
+					if (!entryId.isBlank()) {
+						detected(entryId.trim(), "handoff");
+					}
+				}
+			}
+		}, topics);
+		container.afterPropertiesSet();
+		container.start();
+		this.listenerContainer = container;
+		this.worker.scheduleWithFixedDelay(this::sweep, this.sweepInterval.toMillis(), this.sweepInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	/** Whether keyevent notifications are switched on at the server (as far as this client could tell). */
+	public boolean notificationsEnabled() {
+		return this.notificationsEnabled;
+	}
+
+	/** How expiry is detected, for health details: {@code notifications+sweep} or {@code sweep}. */
+	public String detectionMode() {
+		return (this.mode != KeyspaceNotifications.OFF && this.notificationsEnabled) ? "notifications+sweep" : "sweep";
+	}
+
+	/** Queues an expired entry for the worker. Any thread. */
+	public void detected(String entryId, String source) {
+		if (!this.running || !this.queued.add(entryId)) {
+			return;
+		}
+		this.metrics.expirationDetected(source);
+		this.detected.add(new Detected(entryId, System.nanoTime()));
+		if (this.drainScheduled.compareAndSet(false, true)) {
+			try {
+				this.worker.execute(this::drain);
+			}
+			catch (RuntimeException ex) {
+				// Shutting down.
+				this.drainScheduled.set(false);
+			}
+		}
+	}
+
+	private void drain() {
+		this.drainScheduled.set(false);
+		List<Detected> batch = new ArrayList<>();
+		Detected next;
+		while ((next = this.detected.poll()) != null) {
+			batch.add(next);
+			if (batch.size() == 500) {
+				handle(batch);
+				batch = new ArrayList<>();
+			}
+		}
+		if (!batch.isEmpty()) {
+			handle(batch);
+		}
+	}
+
+	private void handle(List<Detected> batch) {
+		for (Detected d : batch) {
+			this.queued.remove(d.entryId());
+		}
+		if (!this.running) {
+			return;
+		}
+		try {
+			this.handler.handle(batch);
+		}
+		catch (RuntimeException ex) {
+			// The sweep finds these again if they are still unowned.
+			logger.warn("Handling {} expired lease(s) failed: {}", batch.size(), ex.toString());
+		}
+	}
+
+	/** Walks the LBS pending entries idle longer than the lease TTL whose lease is gone. */
+	void sweep() {
+		if (!this.running) {
+			return;
+		}
+		try {
+			String start = "-";
+			do {
+				LeaseStore.ExpiredPage page = this.store.findExpired(this.leaseTtl, start, SWEEP_PAGE);
+				for (String entryId : page.entryIds()) {
+					detected(entryId, "sweep");
+				}
+				start = page.next();
+			}
+			while (start != null && this.running);
+			this.onRedisAnswered.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Sweep of the LBS pending entries failed: {}", ex.toString());
+		}
+	}
+
+	private boolean configureNotifications() {
+		if (this.mode == KeyspaceNotifications.OFF) {
+			return false;
+		}
+		try {
+			String current = currentNotifyFlags();
+			if (this.mode == KeyspaceNotifications.AUTO && covers(current)) {
+				return true;
+			}
+			String wanted = merge(current);
+			this.redis.execute((RedisCallback<Void>) (connection) -> {
+				connection.serverCommands().setConfig("notify-keyspace-events", wanted);
+				return null;
+			});
+			logger.info("Set notify-keyspace-events to '{}' (was '{}')", wanted, current);
+			return true;
+		}
+		catch (RuntimeException ex) {
+			if (this.mode == KeyspaceNotifications.FORCE) {
+				throw new IllegalStateException("keyspaceNotifications is FORCE but CONFIG SET notify-keyspace-events "
+						+ "was refused; use AUTO or OFF where CONFIG is not allowed", ex);
+			}
+			logger.warn("Cannot read or set notify-keyspace-events ({}); expired leases are found by the sweep "
+					+ "every {} ms instead, unless the server already publishes expired events", ex.toString(),
+					this.sweepInterval.toMillis());
+			return false;
+		}
+	}
+
+	private String currentNotifyFlags() {
+		Properties config = this.redis.execute(
+				(RedisCallback<Properties>) (connection) -> connection.serverCommands().getConfig("notify-keyspace-events"));
+		String value = (config != null) ? config.getProperty("notify-keyspace-events") : null;
+		return (value != null) ? value : "";
+	}
+
+	private static boolean covers(String flags) {
+		return flags.contains("E") && (flags.contains("x") || flags.contains("A"));
+	}
+
+	private static String merge(String flags) {
+		StringBuilder merged = new StringBuilder(flags);
+		if (!flags.contains("E")) {
+			merged.append('E');
+		}
+		if (!flags.contains("x") && !flags.contains("A")) {
+			merged.append('x');
+		}
+		return merged.toString();
+	}
+
+	private int database() {
+		return (this.connectionFactory instanceof LettuceConnectionFactory lettuce) ? lettuce.getDatabase() : 0;
+	}
+
+	public void stop() {
+		this.running = false;
+		if (this.listenerContainer != null) {
+			try {
+				this.listenerContainer.destroy();
+			}
+			catch (Exception ex) {
+				logger.debug("Stopping the pub/sub listener failed", ex);
+			}
+		}
+		this.worker.shutdown();
+		try {
+			if (!this.worker.awaitTermination(5, TimeUnit.SECONDS)) {
+				this.worker.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.worker.shutdownNow();
+		}
+	}
+
+	/** An expired lease's entry and when it was noticed. */
+	public record Detected(String entryId, long detectedAtNanos) {
+	}
+
+	/** Acts on expired leases: claims them, or tells the listener. Runs on the detector's worker thread. */
+	@FunctionalInterface
+	public interface ExpiredHandler {
+
+		void handle(List<Detected> expired);
+
+	}
+
+}

@@ -1,0 +1,96 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The leases this consumer holds, by LBS entry id and by stream name, and the permits that cap their number at
+ * {@code maxOwnedStreams}: a permit is taken before reading or claiming a stream and given back when its lease ends.
+ */
+public final class LeaseRegistry {
+
+	private final Map<String, Lease> byEntryId = new ConcurrentHashMap<>();
+
+	private final Map<String, Set<Lease>> byName = new ConcurrentHashMap<>();
+
+	private final Semaphore permits;
+
+	public LeaseRegistry(int maxOwnedStreams) {
+		this.permits = new Semaphore(maxOwnedStreams);
+	}
+
+	/** Takes a permit, waiting while the limit is reached and {@code keepWaiting} holds. */
+	public boolean reservePermit(BooleanSupplier keepWaiting) throws InterruptedException {
+		while (keepWaiting.getAsBoolean()) {
+			if (this.permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Takes up to {@code wanted} permits without waiting; returns how many it took. */
+	public int tryReservePermits(int wanted) {
+		int taken = 0;
+		while (taken < wanted && this.permits.tryAcquire()) {
+			taken++;
+		}
+		return taken;
+	}
+
+	public void returnPermits(int count) {
+		if (count > 0) {
+			this.permits.release(count);
+		}
+	}
+
+	/** Adds a lease for which a permit was already taken. */
+	public void add(Lease lease) {
+		this.byEntryId.put(lease.entryId(), lease);
+		this.byName.computeIfAbsent(lease.name(), (name) -> ConcurrentHashMap.newKeySet()).add(lease);
+	}
+
+	/** Removes a lease and gives its permit back; false when it was not registered. */
+	public boolean remove(Lease lease) {
+		if (!this.byEntryId.remove(lease.entryId(), lease)) {
+			return false;
+		}
+		this.byName.computeIfPresent(lease.name(), (name, leases) -> {
+			leases.remove(lease);
+			return leases.isEmpty() ? null : leases;
+		});
+		this.permits.release();
+		return true;
+	}
+
+	public boolean holds(String entryId) {
+		return this.byEntryId.containsKey(entryId);
+	}
+
+	public @Nullable Lease byEntryId(String entryId) {
+		return this.byEntryId.get(entryId);
+	}
+
+	public List<Lease> byName(String name) {
+		Set<Lease> leases = this.byName.get(name);
+		return (leases != null) ? List.copyOf(leases) : List.of();
+	}
+
+	public Collection<Lease> all() {
+		return new ArrayList<>(this.byEntryId.values());
+	}
+
+	public int size() {
+		return this.byEntryId.size();
+	}
+
+}

@@ -1,0 +1,181 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * The lease scripts and the calls around them. Each script is loaded once and called by SHA (Spring Data Redis
+ * falls back to EVAL after a NOSCRIPT, for example after a Redis restart).
+ */
+public final class LeaseStore {
+
+	private static final RedisScript<Long> ACQUIRE = script("acquire", Long.class);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> CLAIM = script("claim", List.class);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> RENEW = script("renew", List.class);
+
+	private static final RedisScript<Long> DONE = script("done", Long.class);
+
+	private static final RedisScript<Long> RELEASE = script("release", Long.class);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> FIND_EXPIRED = script("find-expired", List.class);
+
+	private final StringRedisTemplate redis;
+
+	private final ServiceKeys keys;
+
+	private final String consumerId;
+
+	private final String ttlMillis;
+
+	public LeaseStore(StringRedisTemplate redis, ServiceKeys keys, String consumerId, Duration leaseTtl) {
+		this.redis = redis;
+		this.keys = keys;
+		this.consumerId = consumerId;
+		this.ttlMillis = Long.toString(leaseTtl.toMillis());
+	}
+
+	private static <T> RedisScript<T> script(String name, Class<T> resultType) {
+		DefaultRedisScript<T> script = new DefaultRedisScript<>();
+		script.setLocation(new ClassPathResource("io/github/redisstreamclient/core/internal/scripts/" + name + ".lua"));
+		script.setResultType(resultType);
+		return script;
+	}
+
+	/** Leases a freshly delivered entry: its fencing token, or -1 when another consumer holds it. */
+	public long acquire(String entryId) {
+		Long token = this.redis.execute(ACQUIRE, List.of(this.keys.leaseKey(entryId), this.keys.fence()),
+				this.consumerId, this.ttlMillis);
+		return (token != null) ? token : -1;
+	}
+
+	/** Claims entries whose lease is gone, in one call. */
+	public List<ClaimResult> claim(List<String> entryIds) {
+		if (entryIds.isEmpty()) {
+			return List.of();
+		}
+		List<String> scriptKeys = new ArrayList<>(entryIds.size() + 2);
+		scriptKeys.add(this.keys.lbs());
+		scriptKeys.add(this.keys.fence());
+		Object[] args = new Object[entryIds.size() + 3];
+		args[0] = this.keys.group();
+		args[1] = this.consumerId;
+		args[2] = this.ttlMillis;
+		for (int i = 0; i < entryIds.size(); i++) {
+			scriptKeys.add(this.keys.leaseKey(entryIds.get(i)));
+			args[i + 3] = entryIds.get(i);
+		}
+		List<?> replies = this.redis.execute(CLAIM, scriptKeys, args);
+		List<ClaimResult> results = new ArrayList<>(entryIds.size());
+		for (Object reply : (replies != null) ? replies : List.of()) {
+			List<?> parts = (List<?>) reply;
+			String id = (String) parts.get(0);
+			long token = ((Number) parts.get(1)).longValue();
+			Map<String, String> fields = (parts.size() > 2) ? fieldMap((List<?>) parts.get(2)) : Map.of();
+			results.add(new ClaimResult(id, token, fields));
+		}
+		return results;
+	}
+
+	/**
+	 * Renews a batch of leases in one call: per lease 1 (renewed), 2 (had lapsed, unclaimed, taken again) or 0
+	 * (lost).
+	 */
+	public int[] renew(List<Lease> batch) {
+		List<String> scriptKeys = new ArrayList<>(batch.size() + 1);
+		scriptKeys.add(this.keys.lbs());
+		Object[] args = new Object[3 + 2 * batch.size()];
+		args[0] = this.keys.group();
+		args[1] = this.ttlMillis;
+		args[2] = this.consumerId;
+		int a = 3;
+		for (Lease lease : batch) {
+			scriptKeys.add(this.keys.leaseKey(lease.entryId()));
+			args[a++] = lease.value();
+			args[a++] = lease.entryId();
+		}
+		List<?> replies = this.redis.execute(RENEW, scriptKeys, args);
+		int[] results = new int[batch.size()];
+		for (int i = 0; i < results.length && replies != null; i++) {
+			results[i] = ((Number) replies.get(i)).intValue();
+		}
+		return results;
+	}
+
+	/** Releases the lease, acknowledges and deletes the LBS entry; false when the caller does not own it. */
+	public boolean done(Lease lease) {
+		Long done = this.redis.execute(DONE, List.of(this.keys.lbs(), this.keys.leaseKey(lease.entryId())),
+				this.keys.group(), lease.entryId(), lease.value(), this.consumerId);
+		return done != null && done == 1;
+	}
+
+	/** Deletes the leases still held by the caller without acknowledging anything; returns how many. */
+	public long release(List<Lease> leases) {
+		if (leases.isEmpty()) {
+			return 0;
+		}
+		List<String> scriptKeys = new ArrayList<>(leases.size());
+		Object[] args = new Object[leases.size()];
+		for (int i = 0; i < leases.size(); i++) {
+			scriptKeys.add(this.keys.leaseKey(leases.get(i).entryId()));
+			args[i] = leases.get(i).value();
+		}
+		Long released = this.redis.execute(RELEASE, scriptKeys, args);
+		return (released != null) ? released : 0;
+	}
+
+	/** One page of pending LBS entries idle at least {@code minIdle} whose lease is gone. */
+	public ExpiredPage findExpired(Duration minIdle, String start, int count) {
+		List<?> reply = this.redis.execute(FIND_EXPIRED, List.of(this.keys.lbs()), this.keys.group(),
+				Long.toString(minIdle.toMillis()), start, Integer.toString(count), this.keys.leasePrefix());
+		if (reply == null || reply.size() < 2) {
+			return new ExpiredPage(List.of(), null);
+		}
+		String next = (String) reply.get(0);
+		List<String> ids = new ArrayList<>();
+		for (Object id : (List<?>) reply.get(1)) {
+			ids.add((String) id);
+		}
+		return new ExpiredPage(ids, (next == null || next.isEmpty()) ? null : next);
+	}
+
+	private static Map<String, String> fieldMap(List<?> flat) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			fields.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
+		}
+		return fields;
+	}
+
+	/** Outcome of a claim for one entry. */
+	public record ClaimResult(String entryId, long token, Map<String, String> fields) {
+
+		/** Whether the caller now holds the lease. */
+		public boolean claimed() {
+			return this.token > 0;
+		}
+
+		/** Whether the entry is finished (done, or deleted): nobody can own it any more. */
+		public boolean finished() {
+			return this.token < 0;
+		}
+
+	}
+
+	/** A page of the sweep; {@code next} is {@code null} after the last page. */
+	public record ExpiredPage(List<String> entryIds, @org.jspecify.annotations.Nullable String next) {
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.github.redisstreamclient.core.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The Redis names of one service (DESIGN.md, "Redis layout"). Every key but the LBS itself carries the LBS name as
+ * hash tag, so on Redis Cluster they all live in the LBS's slot and one Lua script may touch them together.
+ */
+public final class ServiceKeys {
+
+	private final String service;
+
+	private final String lbs;
+
+	private final String group;
+
+	private final String leasePrefix;
+
+	private final String fence;
+
+	private final String checkpoint;
+
+	private final String releasedChannel;
+
+	private final String deadLetter;
+
+	public ServiceKeys(String service) {
+		if (service == null || service.isBlank()) {
+			throw new IllegalArgumentException("serviceName must not be empty");
+		}
+		this.service = service;
+		this.lbs = service + "-input";
+		this.group = service + "-group";
+		String tag = "{" + this.lbs + "}";
+		this.leasePrefix = tag + ":lease:";
+		this.fence = tag + ":fence";
+		this.checkpoint = tag + ":checkpoint";
+		this.releasedChannel = service + "-released";
+		this.deadLetter = this.lbs + ":dlq";
+	}
+
+	public String service() {
+		return this.service;
+	}
+
+	/** The Load Balancer Stream, {@code <service>-input}. */
+	public String lbs() {
+		return this.lbs;
+	}
+
+	/** The consumer group on the LBS, {@code <service>-group}. */
+	public String group() {
+		return this.group;
+	}
+
+	public String leasePrefix() {
+		return this.leasePrefix;
+	}
+
+	public String leaseKey(String lbsEntryId) {
+		return this.leasePrefix + lbsEntryId;
+	}
+
+	/** The LBS entry id of a lease key, or {@code null} when the key is not one of this service's leases. */
+	public @Nullable String entryIdOfLeaseKey(String key) {
+		return key.startsWith(this.leasePrefix) ? key.substring(this.leasePrefix.length()) : null;
+	}
+
+	public String fence() {
+		return this.fence;
+	}
+
+	public String checkpoint() {
+		return this.checkpoint;
+	}
+
+	/** Pub/sub channel on which a closing consumer announces the streams it hands off. */
+	public String releasedChannel() {
+		return this.releasedChannel;
+	}
+
+	/** Stream that receives malformed LBS entries with the reason, {@code <service>-input:dlq}. */
+	public String deadLetter() {
+		return this.deadLetter;
+	}
+
+}

@@ -1,0 +1,19 @@
+-- Finishes a stream: releases the caller's lease, acknowledges and deletes the LBS entry (Go's DoneStream).
+-- KEYS[1] LBS stream, KEYS[2] lease key
+-- ARGV[1] group, ARGV[2] entry id, ARGV[3] expected lease value, ARGV[4] consumer id
+-- Returns 1 when done, 0 when the caller does not own the entry. A lapsed lease still counts as owned while the
+-- entry is pending for the caller: nobody else can have claimed it, since a claim moves the pending entry.
+local current = redis.call('GET', KEYS[2])
+if current ~= ARGV[3] then
+  if current ~= false then
+    return 0
+  end
+  local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+  if pending[1] == nil or pending[1][2] ~= ARGV[4] then
+    return 0
+  end
+end
+redis.call('DEL', KEYS[2])
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1

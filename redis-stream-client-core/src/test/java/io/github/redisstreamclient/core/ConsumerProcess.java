@@ -1,0 +1,75 @@
+package io.github.redisstreamclient.core;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * A consumer in a JVM of its own, so that tests can kill it the hard way (SIGKILL) or freeze it (SIGSTOP) as a crash
+ * or a stall happens in production. It prints one line per notification on stdout and takes commands on stdin.
+ * <p>
+ * Arguments: port service consumerId leaseTtlMillis autoClaim(true|false)
+ */
+public final class ConsumerProcess {
+
+	private ConsumerProcess() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int port = Integer.parseInt(args[0]);
+		String service = args[1];
+		String consumerId = args[2];
+		Duration leaseTtl = Duration.ofMillis(Long.parseLong(args[3]));
+		boolean autoClaim = Boolean.parseBoolean(args[4]);
+		LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", port),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
+		connectionFactory.afterPropertiesSet();
+		connectionFactory.start();
+		RecoverableStreamClient client = RecoverableStreamClient.builder(connectionFactory, service)
+			.consumerId(consumerId)
+			.leaseTtl(leaseTtl)
+			.lbsIdleTime(leaseTtl.multipliedBy(3))
+			.sweepInterval(Duration.ofMillis(500))
+			.autoClaim(autoClaim)
+			.listener((n) -> print(n.type() + " " + n.streamName() + " "
+					+ ((n.stream() != null) ? n.stream().lbsEntryId() : "-") + " " + n.fencingToken() + " "
+					+ n.claimed()))
+			.build();
+		client.start();
+		print("READY " + client.id());
+		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = in.readLine()) != null) {
+			String[] command = line.trim().split(" ");
+			try {
+				switch (command[0]) {
+					case "done" -> {
+						client.done(command[1]);
+						print("DONE " + command[1]);
+					}
+					case "owned" -> print("OWNED " + client.ownedStreams().size());
+					case "close" -> {
+						client.close();
+						print("CLOSED");
+					}
+					default -> print("UNKNOWN " + line);
+				}
+			}
+			catch (RuntimeException ex) {
+				print("ERROR " + command[0] + " " + ex.getClass().getSimpleName() + " " + ex.getMessage());
+			}
+		}
+	}
+
+	private static synchronized void print(String line) {
+		System.out.println(line);
+		System.out.flush();
+	}
+
+}

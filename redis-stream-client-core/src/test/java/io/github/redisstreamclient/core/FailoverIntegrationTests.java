@@ -1,0 +1,273 @@
+package io.github.redisstreamclient.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.redisstreamclient.core.StreamNotification.Type;
+import io.github.redisstreamclient.test.RedisServer;
+import io.github.redisstreamclient.test.RedisTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Crashes, stalls and shutdowns: consumers in JVMs of their own are killed with SIGKILL or frozen with SIGSTOP, and
+ * the survivors must take every stream over, once.
+ */
+@RedisTest
+class FailoverIntegrationTests {
+
+	private static final Duration TTL = Duration.ofMillis(1000);
+
+	private final String service = "svc-" + UUID.randomUUID();
+
+	private final ConsumerProcesses processes = new ConsumerProcesses();
+
+	@AfterEach
+	void killProcesses() {
+		this.processes.close();
+	}
+
+	@Test
+	void consumerStartingLaterRecoversAKilledConsumersStreamAtStartup(RedisServer redis,
+			LettuceConnectionFactory factory) {
+		ConsumerProcesses.Handle dead = this.processes.start(redis, this.service, "dead", TTL, false);
+		String entryId = LoadBalancerStream.of(factory, this.service).add("session-1", Map.of("k", "v"));
+		dead.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
+		dead.kill();
+		awaitIdlePending(redis, Duration.ofMillis(3200), 1);
+
+		// No sweep and no notifications: only the startup recovery can find the stream.
+		try (TestConsumer late = TestConsumer.start(factory, this.service, "late",
+				(b) -> b.sweepInterval(Duration.ofMinutes(10)).keyspaceNotifications(KeyspaceNotifications.OFF))) {
+			assertThat(late.of(Type.STREAM_ADDED)).singleElement().satisfies((n) -> {
+				assertThat(n.stream()).isEqualTo(new StreamRef("session-1", entryId));
+				assertThat(n.claimed()).isTrue();
+				assertThat(n.info()).containsEntry("k", "v");
+			});
+		}
+	}
+
+	@Test
+	void fiveStreamsTwoDoneConsumerKilledAnotherRecoversExactlyTheOtherThree(RedisServer redis,
+			LettuceConnectionFactory factory) {
+		ConsumerProcesses.Handle dead = this.processes.start(redis, this.service, "dead", TTL, false);
+		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+		for (int i = 1; i <= 5; i++) {
+			lbs.add("stream-" + i);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> dead.lines("STREAM_ADDED").size() == 5);
+		dead.send("done stream-2");
+		dead.send("done stream-4");
+		dead.awaitLine((line) -> line.equals("DONE stream-4"), Duration.ofSeconds(10));
+		dead.kill();
+		awaitIdlePending(redis, Duration.ofMillis(3200), 3);
+
+		try (TestConsumer late = TestConsumer.start(factory, this.service, "late",
+				(b) -> b.sweepInterval(Duration.ofMinutes(10)).keyspaceNotifications(KeyspaceNotifications.OFF))) {
+			assertThat(late.ownedNames()).containsExactly("stream-1", "stream-3", "stream-5");
+			assertThat(late.of(Type.STREAM_ADDED)).allMatch(StreamNotification::claimed);
+		}
+	}
+
+	@Test
+	void twoSurvivorsRaceToClaimOneExpiredStreamAndExactlyOneWins(RedisServer redis,
+			LettuceConnectionFactory factory) {
+		List<Boolean> claims = new CopyOnWriteArrayList<>();
+		ConsumerProcesses.Handle owner = this.processes.start(redis, this.service, "owner", TTL, false);
+		LoadBalancerStream.of(factory, this.service).add("contested");
+		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED contested"), Duration.ofSeconds(10));
+		try (TestConsumer b = TestConsumer.start(factory, this.service, "b", (o) -> o,
+				(client, n) -> recordClaim(client, n, claims));
+				TestConsumer c = TestConsumer.start(factory, this.service, "c", (o) -> o,
+						(client, n) -> recordClaim(client, n, claims))) {
+			owner.kill();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> claims.size() >= 2);
+			assertThat(claims.subList(0, 2)).containsExactlyInAnyOrder(true, false);
+			assertThat(b.client.ownedStreams().size() + c.client.ownedStreams().size()).isEqualTo(1);
+		}
+	}
+
+	private static void recordClaim(RecoverableStreamClient client, StreamNotification n, List<Boolean> claims) {
+		if (n.type() == Type.STREAM_EXPIRED) {
+			claims.add(client.claim(n.stream()));
+		}
+	}
+
+	@Test
+	void ownerDiesAndASurvivorClaimsWithinLeaseTtlPlusHalfASecond(RedisServer redis,
+			LettuceConnectionFactory factory) {
+		ConsumerProcesses.Handle owner = this.processes.start(redis, this.service, "owner", TTL, false);
+		LoadBalancerStream.of(factory, this.service).add("session-1");
+		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
+		List<Long> claimedAt = new CopyOnWriteArrayList<>();
+		try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor", (b) -> b,
+				(client, n) -> {
+					if (n.type() == Type.STREAM_EXPIRED && client.claim(n.stream())) {
+						claimedAt.add(System.nanoTime());
+					}
+				})) {
+			long killedAt = System.nanoTime();
+			owner.kill();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> !claimedAt.isEmpty());
+			Duration failover = Duration.ofNanos(claimedAt.get(0) - killedAt);
+			System.out.println("Failover (kill -> claim) with notifications: " + failover.toMillis() + " ms");
+			assertThat(failover).isLessThanOrEqualTo(TTL.plusMillis(500));
+			assertThat(survivor.of(Type.STREAM_EXPIRED)).first()
+				.satisfies((n) -> assertThat(n.streamName()).isEqualTo("session-1"));
+			assertThat(survivor.ownedNames()).containsExactly("session-1");
+		}
+	}
+
+	@ParameterizedTest(name = "autoClaim={0}")
+	@ValueSource(booleans = { true, false })
+	void twoThousandStreamsTenConsumersTwoKilledEverythingEndsWithASurvivor(boolean autoClaim, RedisServer redis,
+			LettuceConnectionFactory factory) {
+		List<ConsumerProcesses.Handle> doomed = List.of(
+				this.processes.start(redis, this.service, "doomed-1", TTL, autoClaim),
+				this.processes.start(redis, this.service, "doomed-2", TTL, autoClaim));
+		List<TestConsumer> survivors = new ArrayList<>();
+		try {
+			for (int i = 1; i <= 8; i++) {
+				survivors.add(TestConsumer.start(factory, this.service, "survivor-" + i,
+						(b) -> b.autoClaim(autoClaim).lbsBatchSize(10).notificationQueueCapacity(5000),
+						autoClaim ? (client, n) -> {
+						} : TestConsumer::claimOnExpired));
+			}
+			StreamOwnershipIntegrationTests.awaitBlockedReaders(redis, 10);
+			LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+			for (int i = 0; i < 2000; i++) {
+				lbs.add("stream-" + i);
+			}
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> survivors.stream().mapToInt((s) -> s.client.ownedStreams().size()).sum()
+						+ doomed.stream().mapToInt((d) -> d.lines("STREAM_ADDED").size()).sum() == 2000);
+			int heldByDoomed = doomed.stream().mapToInt((d) -> d.lines("STREAM_ADDED").size()).sum();
+			assertThat(heldByDoomed).as("streams held by the consumers about to be killed").isPositive();
+
+			doomed.forEach(ConsumerProcesses.Handle::kill);
+
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> survivors.stream().mapToInt((s) -> s.client.ownedStreams().size()).sum() == 2000);
+			Set<String> owned = new HashSet<>();
+			long pendingWithSurvivors = 0;
+			for (TestConsumer survivor : survivors) {
+				for (OwnedStream stream : survivor.client.ownedStreams()) {
+					assertThat(owned.add(stream.name())).as("%s owned twice", stream.name()).isTrue();
+				}
+				pendingWithSurvivors += pendingOf(redis, survivor.client.id());
+			}
+			assertThat(owned).hasSize(2000);
+			assertThat(pendingWithSurvivors).isEqualTo(2000);
+			assertThat(pendingOf(redis, "redis-consumer-doomed-1") + pendingOf(redis, "redis-consumer-doomed-2"))
+				.isZero();
+		}
+		finally {
+			survivors.forEach(TestConsumer::close);
+		}
+	}
+
+	@Test
+	void sweepRecoversAnExpiryWhoseNotificationWasLost(RedisServer redis, LettuceConnectionFactory factory) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ConsumerProcesses.Handle owner = this.processes.start(redis, this.service, "owner", TTL, false);
+		LoadBalancerStream.of(factory, this.service).add("session-1");
+		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
+		try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor",
+				(b) -> b.autoClaim(true).sweepInterval(Duration.ofMillis(700)).meterRegistry(meters))) {
+			// Lose the expiry event: cut every pub/sub connection and stop the server from publishing expiries.
+			redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+			redis.command("CONFIG", "SET", "notify-keyspace-events", "");
+			owner.kill();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().contains("session-1"));
+			assertThat(meters.get("redis.stream.client.expirations.detected").tag("source", "sweep").counter().count())
+				.isPositive();
+			assertThat(meters.find("redis.stream.client.expirations.detected").tag("source", "notification").counter())
+				.isNull();
+		}
+		finally {
+			redis.command("CONFIG", "SET", "notify-keyspace-events", "Ex");
+		}
+	}
+
+	@Test
+	void stalledOwnerIsDisownedAndItsStaleTokenNoLongerRenews(RedisServer redis, LettuceConnectionFactory factory) {
+		ConsumerProcesses.Handle stalled = this.processes.start(redis, this.service, "stalled", TTL, false);
+		String entryId = LoadBalancerStream.of(factory, this.service).add("session-1");
+		String added = stalled.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
+		long staleToken = Long.parseLong(added.split(" ")[3]);
+		String leaseKey = "{" + this.service + "-input}:lease:" + entryId;
+		try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor", (b) -> b.autoClaim(true))) {
+			stalled.freeze();
+			await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().contains("session-1"));
+			long survivorToken = survivor.client.ownedStreams().iterator().next().fencingToken();
+			assertThat(survivorToken).isGreaterThan(staleToken);
+
+			stalled.thaw();
+
+			stalled.awaitLine((line) -> line.startsWith("STREAM_DISOWNED session-1"), Duration.ofSeconds(10));
+			stalled.send("done session-1");
+			stalled.awaitLine((line) -> line.startsWith("ERROR done StreamNotOwnedException"), Duration.ofSeconds(5));
+			// Several renewal intervals later the lease is still the survivor's, alive, and still owned by it.
+			await().pollDelay(TTL).atMost(Duration.ofSeconds(5))
+				.until(() -> ("redis-consumer-survivor:" + survivorToken).equals(redis.command("GET", leaseKey)));
+			assertThat((Long) redis.command("PTTL", leaseKey)).isPositive();
+			assertThat(survivor.ownedNames()).containsExactly("session-1");
+			assertThat(survivor.of(Type.STREAM_DISOWNED)).isEmpty();
+		}
+	}
+
+	@Test
+	void closeHandsEveryUnfinishedStreamToASurvivorWithinOneSecond(LettuceConnectionFactory factory) {
+		TestConsumer leaving = TestConsumer.start(factory, this.service, "leaving",
+				(b) -> b.leaseTtl(Duration.ofSeconds(10)).lbsIdleTime(Duration.ofSeconds(30)));
+		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+		for (int i = 1; i <= 20; i++) {
+			lbs.add("stream-" + i);
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> leaving.client.ownedStreams().size() == 20);
+		try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor",
+				(b) -> b.autoClaim(true).leaseTtl(Duration.ofSeconds(10)).lbsIdleTime(Duration.ofSeconds(30))
+					.sweepInterval(Duration.ofMinutes(10)))) {
+			long closing = System.nanoTime();
+			leaving.close();
+
+			await().atMost(Duration.ofSeconds(5)).until(() -> survivor.client.ownedStreams().size() == 20);
+			Duration handoff = Duration.ofNanos(System.nanoTime() - closing);
+			System.out.println("Handoff of 20 streams on close(): " + handoff.toMillis() + " ms");
+			assertThat(handoff).isLessThanOrEqualTo(Duration.ofSeconds(1));
+			assertThat(leaving.of(Type.STREAM_TERMINATED)).singleElement()
+				.satisfies((n) -> assertThat(n.reason()).isEqualTo("closed"));
+			assertThat(leaving.client.ownedStreams()).isEmpty();
+		}
+	}
+
+	private long pendingOf(RedisServer redis, String consumer) {
+		List<?> entries = (List<?>) redis.command("XPENDING", this.service + "-input", this.service + "-group", "-",
+				"+", "100000", consumer);
+		return entries.size();
+	}
+
+	private void awaitIdlePending(RedisServer redis, Duration idle, int count) {
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> ((List<?>) redis.command("XPENDING", this.service + "-input", this.service + "-group", "IDLE",
+					Long.toString(idle.toMillis()), "-", "+", "100")).size() == count);
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.github.redisstreamclient.core;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Options are checked as the Go client checks them, and a bad one is named in the message. Building connects to
+ * nothing, so no Redis is needed here.
+ */
+class RecoverableStreamClientBuilderTests {
+
+	private final LettuceConnectionFactory factory = new LettuceConnectionFactory();
+
+	private RecoverableStreamClient build(UnaryOperator<RecoverableStreamClient.Builder> options) {
+		return options.apply(RecoverableStreamClient.builder(this.factory, "svc")).build();
+	}
+
+	@Test
+	void idleTimeMustExceedTwiceTheLeaseTtl() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> build((b) -> b.leaseTtl(Duration.ofSeconds(2)).lbsIdleTime(Duration.ofSeconds(4))))
+			.withMessageContaining("lbsIdleTime")
+			.withMessageContaining("2 x leaseTtl");
+		assertThat(build((b) -> b.leaseTtl(Duration.ofSeconds(2)).lbsIdleTime(Duration.ofMillis(4001))).id())
+			.startsWith("redis-consumer-");
+	}
+
+	@Test
+	void countsMustBePositive() {
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.lbsRecoveryCount(0)))
+			.withMessageContaining("lbsRecoveryCount");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.maxOwnedStreams(0)))
+			.withMessageContaining("maxOwnedStreams");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.lbsBatchSize(-1)))
+			.withMessageContaining("lbsBatchSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.leaseRenewalBatchSize(0)))
+			.withMessageContaining("leaseRenewalBatchSize");
+	}
+
+	@Test
+	void durationsMustBePositiveAndRenewalFasterThanTheTtl() {
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.leaseTtl(Duration.ZERO)))
+			.withMessageContaining("leaseTtl");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.sweepInterval(Duration.ofSeconds(-1))))
+			.withMessageContaining("sweepInterval");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> build((b) -> b.leaseRenewalInterval(Duration.ofSeconds(2))))
+			.withMessageContaining("leaseRenewalInterval");
+	}
+
+	@Test
+	void serviceNameAndConsumerIdMustNotBeBlank() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RecoverableStreamClient.builder(this.factory, " "))
+			.withMessageContaining("serviceName");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.consumerId(" ")))
+			.withMessageContaining("consumerId");
+	}
+
+	@Test
+	void consumerIdIsPrefixedOnce() {
+		assertThat(build((b) -> b.consumerId("pod-a")).id()).isEqualTo("redis-consumer-pod-a");
+		assertThat(build((b) -> b.consumerId("redis-consumer-pod-a")).id()).isEqualTo("redis-consumer-pod-a");
+	}
+
+}

@@ -1,0 +1,84 @@
+package io.github.redisstreamclient.core;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.github.redisstreamclient.core.StreamNotification.Type;
+import io.github.redisstreamclient.test.RedisServer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis itself fails: killed and restarted, or gone for good; and a Redis that forbids {@code CONFIG}.
+ */
+class RedisOutageIntegrationTests {
+
+	private final String service = "svc-" + UUID.randomUUID();
+
+	@Test
+	void readerComesBackAfterRedisRestartAndNoEntryIsLost() {
+		try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always")) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+			try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a",
+					(b) -> b.retryPolicy(RetryPolicy.unlimited()))) {
+				for (int i = 1; i <= 5; i++) {
+					lbs.add("before-" + i);
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 5);
+
+				redis.kill();
+				redis.restart();
+				for (int i = 1; i <= 5; i++) {
+					lbs.add("after-" + i);
+				}
+
+				await().atMost(Duration.ofSeconds(30)).until(() -> consumer.client.ownedStreams().size() == 10);
+				assertThat(redis.command("XLEN", this.service + "-input")).isEqualTo(10L);
+				assertThat(consumer.ownedNames()).contains("before-1", "before-5", "after-1", "after-5");
+				assertThat(consumer.of(Type.STREAM_TERMINATED)).isEmpty();
+				assertThat(consumer.client.isRunning()).isTrue();
+			}
+		}
+	}
+
+	@Test
+	void readerTerminatesWhenRetriesAreExhausted() {
+		try (RedisServer redis = RedisServer.start()) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a",
+					(b) -> b.retryPolicy(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100))))) {
+				redis.kill();
+
+				await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.of(Type.STREAM_TERMINATED).isEmpty());
+				assertThat(consumer.of(Type.STREAM_TERMINATED).get(0).reason()).contains("retries exhausted");
+				assertThat(consumer.client.isTerminated()).isTrue();
+				assertThat(consumer.client.isRunning()).isFalse();
+			}
+		}
+	}
+
+	@Test
+	void withConfigRenamedAwayFailuresAreRecoveredBySweeping() {
+		try (RedisServer redis = RedisServer.start("--rename-command", "CONFIG", "");
+				ConsumerProcesses processes = new ConsumerProcesses()) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			ConsumerProcesses.Handle owner = processes.start(redis, this.service, "owner", Duration.ofMillis(1000),
+					false);
+			LoadBalancerStream.of(factory, this.service).add("session-1");
+			owner.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
+			try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor",
+					(b) -> b.autoClaim(true).sweepInterval(Duration.ofMillis(500)))) {
+				assertThat(survivor.client.expiryDetection()).isEqualTo("sweep");
+				owner.kill();
+
+				await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().contains("session-1"));
+			}
+		}
+	}
+
+}

@@ -1,0 +1,238 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.github.redisstreamclient.core.StreamRef;
+import io.github.redisstreamclient.test.RedisServer;
+import io.github.redisstreamclient.test.RedisTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One test per branch of each lease script, against a real Redis.
+ */
+@RedisTest
+class LeaseScriptsIntegrationTests {
+
+	private static final Duration TTL = Duration.ofSeconds(30);
+
+	private final ServiceKeys keys = new ServiceKeys("svc-" + UUID.randomUUID());
+
+	private RedisServer redis;
+
+	private LeaseStore a;
+
+	private LeaseStore b;
+
+	@BeforeEach
+	void setUp(RedisServer redis, LettuceConnectionFactory factory) {
+		this.redis = redis;
+		StringRedisTemplate template = new StringRedisTemplate(factory);
+		this.a = new LeaseStore(template, this.keys, "consumer-a", TTL);
+		this.b = new LeaseStore(template, this.keys, "consumer-b", TTL);
+		redis.command("XGROUP", "CREATE", this.keys.lbs(), this.keys.group(), "$", "MKSTREAM");
+	}
+
+	/** Adds an LBS entry and delivers it to {@code consumer}, as XREADGROUP does. */
+	private String delivered(String consumer, String name) {
+		String id = (String) this.redis.command("XADD", this.keys.lbs(), "*", LbsMessages.FIELD,
+				LbsMessages.format(name, Map.of()));
+		this.redis.command("XREADGROUP", "GROUP", this.keys.group(), consumer, "COUNT", "1", "STREAMS",
+				this.keys.lbs(), ">");
+		return id;
+	}
+
+	private Lease lease(String consumer, String id, long token) {
+		return new Lease(new StreamRef("s", id), Map.of(), token, consumer, (l) -> {
+		});
+	}
+
+	private Object leaseValue(String id) {
+		return this.redis.command("GET", this.keys.leaseKey(id));
+	}
+
+	@Test
+	void acquireTakesAFreeLeaseWithAGrowingFencingToken() {
+		String first = delivered("consumer-a", "s1");
+		String second = delivered("consumer-a", "s2");
+
+		long t1 = this.a.acquire(first);
+		long t2 = this.a.acquire(second);
+
+		assertThat(t1).isPositive();
+		assertThat(t2).isGreaterThan(t1);
+		assertThat(leaseValue(first)).isEqualTo("consumer-a:" + t1);
+		assertThat((Long) this.redis.command("PTTL", this.keys.leaseKey(first))).isBetween(1L, TTL.toMillis());
+	}
+
+	@Test
+	void acquireRefusesALeaseSomeoneHolds() {
+		String id = delivered("consumer-a", "s1");
+		long token = this.b.acquire(id);
+
+		assertThat(this.a.acquire(id)).isEqualTo(-1);
+		assertThat(leaseValue(id)).isEqualTo("consumer-b:" + token);
+	}
+
+	@Test
+	void claimTakesAnEntryWithoutLeaseAndMovesItsPendingEntry() {
+		String id = delivered("consumer-a", "s1");
+
+		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
+
+		assertThat(result.claimed()).isTrue();
+		assertThat(result.fields()).containsKey(LbsMessages.FIELD);
+		assertThat(leaseValue(id)).isEqualTo("consumer-b:" + result.token());
+		List<?> pending = (List<?>) this.redis.command("XPENDING", this.keys.lbs(), this.keys.group(), "-", "+", "10");
+		assertThat((List<?>) pending.get(0)).element(1).isEqualTo("consumer-b");
+	}
+
+	@Test
+	void claimLosesWhileSomeoneHoldsTheLease() {
+		String id = delivered("consumer-a", "s1");
+		long token = this.a.acquire(id);
+
+		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
+
+		assertThat(result.claimed()).isFalse();
+		assertThat(result.finished()).isFalse();
+		assertThat(leaseValue(id)).isEqualTo("consumer-a:" + token);
+	}
+
+	@Test
+	void claimFindsNothingForAFinishedEntry() {
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		assertThat(this.a.done(lease)).isTrue();
+
+		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
+
+		assertThat(result.finished()).isTrue();
+		assertThat(leaseValue(id)).isNull();
+	}
+
+	@Test
+	void claimOfADeletedButPendingEntryDropsItFromThePendingList() {
+		String id = delivered("consumer-a", "s1");
+		this.redis.command("XDEL", this.keys.lbs(), id);
+
+		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
+
+		assertThat(result.finished()).isTrue();
+		assertThat(leaseValue(id)).isNull();
+		assertThat((List<?>) this.redis.command("XPENDING", this.keys.lbs(), this.keys.group(), "-", "+", "10"))
+			.isEmpty();
+	}
+
+	@Test
+	void renewExtendsHeldLeasesResumesLapsedUnclaimedOnesAndReportsLostOnes() {
+		String held = delivered("consumer-a", "held");
+		String lapsed = delivered("consumer-a", "lapsed");
+		String stolen = delivered("consumer-a", "stolen");
+		Lease heldLease = lease("consumer-a", held, this.a.acquire(held));
+		Lease lapsedLease = lease("consumer-a", lapsed, this.a.acquire(lapsed));
+		Lease stolenLease = lease("consumer-a", stolen, this.a.acquire(stolen));
+		this.redis.command("PEXPIRE", this.keys.leaseKey(held), "1000");
+		this.redis.command("DEL", this.keys.leaseKey(lapsed));
+		this.redis.command("DEL", this.keys.leaseKey(stolen));
+		assertThat(this.b.claim(List.of(stolen)).get(0).claimed()).isTrue();
+
+		int[] results = this.a.renew(List.of(heldLease, lapsedLease, stolenLease));
+
+		assertThat(results).containsExactly(1, 2, 0);
+		assertThat((Long) this.redis.command("PTTL", this.keys.leaseKey(held))).isGreaterThan(1000L);
+		assertThat(leaseValue(lapsed)).isEqualTo(lapsedLease.value());
+		assertThat((String) leaseValue(stolen)).startsWith("consumer-b:");
+	}
+
+	@Test
+	void renewReportsAFinishedEntryAsNotRenewed() {
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		this.a.done(lease);
+
+		assertThat(this.a.renew(List.of(lease))).containsExactly(0);
+		assertThat(leaseValue(id)).isNull();
+	}
+
+	@Test
+	void doneReleasesAcknowledgesAndDeletes() {
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+
+		assertThat(this.a.done(lease)).isTrue();
+
+		assertThat(leaseValue(id)).isNull();
+		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(0L);
+		assertThat((List<?>) this.redis.command("XPENDING", this.keys.lbs(), this.keys.group(), "-", "+", "10"))
+			.isEmpty();
+	}
+
+	@Test
+	void doneAcceptsALapsedLeaseNobodyClaimed() {
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		this.redis.command("DEL", this.keys.leaseKey(id));
+
+		assertThat(this.a.done(lease)).isTrue();
+		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(0L);
+	}
+
+	@Test
+	void doneRefusesAStreamTakenOver() {
+		String id = delivered("consumer-a", "s1");
+		Lease stale = lease("consumer-a", id, this.a.acquire(id));
+		this.redis.command("DEL", this.keys.leaseKey(id));
+		LeaseStore.ClaimResult claim = this.b.claim(List.of(id)).get(0);
+
+		assertThat(this.a.done(stale)).isFalse();
+
+		assertThat(leaseValue(id)).isEqualTo("consumer-b:" + claim.token());
+		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(1L);
+	}
+
+	@Test
+	void releaseDeletesOnlyLeasesStillHeldAndAcknowledgesNothing() {
+		String mine = delivered("consumer-a", "mine");
+		String theirs = delivered("consumer-a", "theirs");
+		Lease mineLease = lease("consumer-a", mine, this.a.acquire(mine));
+		Lease staleLease = lease("consumer-a", theirs, 999_999);
+		long theirToken = this.b.acquire(theirs);
+
+		assertThat(this.a.release(List.of(mineLease, staleLease))).isEqualTo(1);
+
+		assertThat(leaseValue(mine)).isNull();
+		assertThat(leaseValue(theirs)).isEqualTo("consumer-b:" + theirToken);
+		assertThat((List<?>) this.redis.command("XPENDING", this.keys.lbs(), this.keys.group(), "-", "+", "10"))
+			.hasSize(2);
+	}
+
+	@Test
+	void findExpiredPagesThroughIdlePendingEntriesWithoutLease() {
+		String leased = delivered("consumer-a", "leased");
+		this.a.acquire(leased);
+		String e1 = delivered("consumer-a", "e1");
+		String e2 = delivered("consumer-a", "e2");
+		String e3 = delivered("consumer-a", "e3");
+
+		LeaseStore.ExpiredPage first = this.a.findExpired(Duration.ZERO, "-", 2);
+		assertThat(first.entryIds()).containsExactly(e1);
+		assertThat(first.next()).isEqualTo("(" + e1);
+		LeaseStore.ExpiredPage second = this.a.findExpired(Duration.ZERO, first.next(), 2);
+		assertThat(second.entryIds()).containsExactly(e2, e3);
+		LeaseStore.ExpiredPage last = this.a.findExpired(Duration.ZERO, second.next(), 2);
+		assertThat(last.entryIds()).isEmpty();
+		assertThat(last.next()).isNull();
+
+		assertThat(this.a.findExpired(Duration.ofMinutes(1), "-", 10).entryIds()).isEmpty();
+	}
+
+}

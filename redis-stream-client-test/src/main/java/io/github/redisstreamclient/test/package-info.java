@@ -1,0 +1,9 @@
+/**
+ * Real {@code redis-server} processes for integration tests, with the failures worth testing against: crash
+ * ({@link io.github.redisstreamclient.test.RedisServer#kill()}), restart with the data that was persisted, stalls
+ * ({@link io.github.redisstreamclient.test.RedisServer#suspend()},
+ * {@link io.github.redisstreamclient.test.RedisServer#debugSleep(java.time.Duration)}). Use
+ * {@link io.github.redisstreamclient.test.RedisServer} directly, or
+ * {@link io.github.redisstreamclient.test.RedisTest} for JUnit parameter injection.
+ */
+package io.github.redisstreamclient.test;
