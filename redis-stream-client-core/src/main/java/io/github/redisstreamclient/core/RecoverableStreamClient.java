@@ -114,11 +114,19 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		if (!this.state.compareAndSet(State.NEW, State.RUNNING)) {
 			throw new IllegalStateException("Client " + this.id + " was already started (state " + this.state.get() + ")");
 		}
-		createGroup("$");
-		this.detector.start();
-		recover();
-		this.renewer.start();
-		this.reader.start();
+		try {
+			createGroup("$");
+			this.dispatcher.start();
+			this.detector.start();
+			recover();
+			this.renewer.start();
+			this.reader.start();
+		}
+		catch (RuntimeException ex) {
+			// Leave nothing running behind a failed start; streams recovered so far are handed off again.
+			close();
+			throw ex;
+		}
 		logger.info("Consumer {} started on {} (lease TTL {} ms, expiry detection: {})", this.id, this.keys.lbs(),
 				this.options.leaseTtl.toMillis(), this.detector.detectionMode());
 	}

@@ -1,6 +1,7 @@
 package io.github.redisstreamclient.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import io.github.redisstreamclient.core.StreamNotification.Type;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -32,6 +34,9 @@ class RedisOutageIntegrationTests {
 				await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 5);
 
 				redis.kill();
+				// Stay down past the lease TTL: renewals fail, and the leases are expired when Redis is back.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> consumer.client.lastRenewal().isBefore(Instant.now().minusMillis(1500)));
 				redis.restart();
 				for (int i = 1; i <= 5; i++) {
 					lbs.add("after-" + i);
@@ -42,6 +47,7 @@ class RedisOutageIntegrationTests {
 				assertThat(consumer.ownedNames()).contains("before-1", "before-5", "after-1", "after-5");
 				assertThat(consumer.of(Type.STREAM_TERMINATED)).isEmpty();
 				assertThat(consumer.client.isRunning()).isTrue();
+				assertThat(consumer.of(Type.STREAM_DISOWNED)).isEmpty();
 			}
 		}
 	}
@@ -74,6 +80,12 @@ class RedisOutageIntegrationTests {
 			try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor",
 					(b) -> b.autoClaim(true).sweepInterval(Duration.ofMillis(500)))) {
 				assertThat(survivor.client.expiryDetection()).isEqualTo("sweep");
+				RecoverableStreamClient forced = RecoverableStreamClient.builder(factory, this.service)
+					.keyspaceNotifications(KeyspaceNotifications.FORCE)
+					.build();
+				assertThatThrownBy(forced::start).isInstanceOf(IllegalStateException.class)
+					.hasMessageContaining("FORCE");
+				assertThat(forced.isRunning()).isFalse();
 				owner.kill();
 
 				await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().contains("session-1"));

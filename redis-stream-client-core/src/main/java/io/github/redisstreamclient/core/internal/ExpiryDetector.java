@@ -71,6 +71,8 @@ public final class ExpiryDetector {
 
 	private volatile boolean notificationsEnabled;
 
+	private volatile boolean configRefused;
+
 	private volatile boolean running;
 
 	private @Nullable RedisMessageListenerContainer listenerContainer;
@@ -198,6 +200,7 @@ public final class ExpiryDetector {
 		if (!this.running) {
 			return;
 		}
+		recheckNotifications();
 		try {
 			String start = "-";
 			do {
@@ -212,6 +215,25 @@ public final class ExpiryDetector {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Sweep of the LBS pending entries failed: {}", ex.toString());
+		}
+	}
+
+	/**
+	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags once per sweep (one cheap call) and set them
+	 * again, so notifications come back without a client restart.
+	 */
+	private void recheckNotifications() {
+		if (this.mode == KeyspaceNotifications.OFF || this.configRefused) {
+			return;
+		}
+		try {
+			if (!covers(currentNotifyFlags())) {
+				logger.info("notify-keyspace-events lost its expired events (Redis restarted?), setting them again");
+				this.notificationsEnabled = configureNotifications();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot check notify-keyspace-events", ex);
 		}
 	}
 
@@ -237,6 +259,7 @@ public final class ExpiryDetector {
 				throw new IllegalStateException("keyspaceNotifications is FORCE but CONFIG SET notify-keyspace-events "
 						+ "was refused; use AUTO or OFF where CONFIG is not allowed", ex);
 			}
+			this.configRefused = true;
 			logger.warn("Cannot read or set notify-keyspace-events ({}); expired leases are found by the sweep "
 					+ "every {} ms instead, unless the server already publishes expired events", ex.toString(),
 					this.sweepInterval.toMillis());

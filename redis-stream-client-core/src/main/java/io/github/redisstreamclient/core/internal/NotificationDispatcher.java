@@ -41,7 +41,13 @@ public final class NotificationDispatcher {
 			thread.setDaemon(true);
 			lane.thread = thread;
 			this.lanes.add(lane);
-			thread.start();
+		}
+	}
+
+	/** Starts the lane threads; notifications dispatched before wait in the queues. */
+	public void start() {
+		for (Lane lane : this.lanes) {
+			lane.thread.start();
 		}
 	}
 
@@ -72,6 +78,9 @@ public final class NotificationDispatcher {
 
 	/** Delivers what is queued, then stops the lanes; waits at most {@code timeout}. */
 	public void close(Duration timeout) {
+		if (this.lanes.isEmpty() || !this.lanes.get(0).thread.isAlive()) {
+			return;
+		}
 		for (Lane lane : this.lanes) {
 			try {
 				lane.queue.put(STOP);
