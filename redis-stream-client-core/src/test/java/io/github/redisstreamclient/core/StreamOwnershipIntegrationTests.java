@@ -9,6 +9,7 @@ import java.util.UUID;
 import io.github.redisstreamclient.core.StreamNotification.Type;
 import io.github.redisstreamclient.test.RedisServer;
 import io.github.redisstreamclient.test.RedisTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -171,6 +172,31 @@ class StreamOwnershipIntegrationTests {
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> full.ownedNames().contains("s5") || other.ownedNames().contains("s5"));
 			}
+		}
+	}
+
+	@Test
+	void metersCountAssignmentsOwnedStreamsAndRenewals(LettuceConnectionFactory factory) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a", (b) -> b.meterRegistry(meters))) {
+			LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+			lbs.add("s1");
+			lbs.add("s2");
+			await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 2);
+
+			assertThat(meters.get("redis.stream.client.assignments").tag("service", this.service).counter().count())
+				.isEqualTo(2.0);
+			assertThat(meters.get("redis.stream.client.streams.owned").gauge().value()).isEqualTo(2.0);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> meters.find("redis.stream.client.lease.renewals").tag("outcome", "renewed").counter() != null
+						&& meters.get("redis.stream.client.lease.renewals").tag("outcome", "renewed").counter()
+							.count() >= 2);
+			assertThat(meters.get("redis.stream.client.lease.renewal.latency").timer().count()).isPositive();
+
+			consumer.client.done("s1");
+
+			assertThat(meters.get("redis.stream.client.streams.owned").gauge().value()).isEqualTo(1.0);
+			assertThat(meters.find("redis.stream.client.disowned").counter().count()).isZero();
 		}
 	}
 

@@ -41,6 +41,8 @@ public final class ExpiryDetector {
 
 	private static final int SWEEP_PAGE = 1000;
 
+	private static final Duration NOTIFICATION_CHECK_INTERVAL = Duration.ofMinutes(1);
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
@@ -72,6 +74,8 @@ public final class ExpiryDetector {
 	private volatile boolean notificationsEnabled;
 
 	private volatile boolean configRefused;
+
+	private long lastNotificationCheck = System.nanoTime();
 
 	private volatile boolean running;
 
@@ -219,13 +223,15 @@ public final class ExpiryDetector {
 	}
 
 	/**
-	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags once per sweep (one cheap call) and set them
-	 * again, so notifications come back without a client restart.
+	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags once a minute and set them again, so
+	 * notifications come back without a client restart. Meanwhile the sweep covers.
 	 */
 	private void recheckNotifications() {
-		if (this.mode == KeyspaceNotifications.OFF || this.configRefused) {
+		if (this.mode == KeyspaceNotifications.OFF || this.configRefused
+				|| System.nanoTime() - this.lastNotificationCheck < NOTIFICATION_CHECK_INTERVAL.toNanos()) {
 			return;
 		}
+		this.lastNotificationCheck = System.nanoTime();
 		try {
 			if (!covers(currentNotifyFlags())) {
 				logger.info("notify-keyspace-events lost its expired events (Redis restarted?), setting them again");
