@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.internal.ClientMetrics;
@@ -213,6 +214,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			throw new StreamNotOwnedException("Stream '" + lease.name() + "' (" + lease.entryId()
 					+ ") was taken over by another consumer before done");
 		}
+	}
+
+	/** The handle of {@code stream} while this consumer owns it. */
+	public Optional<OwnedStream> ownedStream(StreamRef stream) {
+		Lease lease = this.registry.byEntryId(stream.lbsEntryId());
+		return (lease != null && lease.name().equals(stream.dataStreamName())) ? Optional.of(lease)
+				: Optional.empty();
 	}
 
 	/** The streams this consumer holds now. */

@@ -1,0 +1,7 @@
+/**
+ * Health indicator {@code redisStreamClient}, when Spring Boot's health module is present.
+ */
+@NullMarked
+package io.github.redisstreamclient.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

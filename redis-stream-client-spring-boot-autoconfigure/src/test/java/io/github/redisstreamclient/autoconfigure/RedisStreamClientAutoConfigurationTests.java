@@ -1,0 +1,216 @@
+package io.github.redisstreamclient.autoconfigure;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import io.github.redisstreamclient.core.RecoverableStreamClient;
+import io.github.redisstreamclient.spring.SerialStreamExecutor;
+import io.github.redisstreamclient.spring.StreamAdded;
+import io.github.redisstreamclient.spring.StreamEventListenerFactory;
+import io.github.redisstreamclient.spring.StreamEventPublisher;
+import io.github.redisstreamclient.test.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The main auto-configuration: beans, back-off, binding, validation. The contexts connect to a real
+ * {@code redis-server}, since the client starts with them.
+ */
+class RedisStreamClientAutoConfigurationTests {
+
+	private static RedisServer redis;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				RedisStreamClientAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=" + redis.port(),
+				"redis-stream-client.service-name=svc-" + UUID.randomUUID());
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void startsAClientOnTheApplicationsRedis() {
+		this.runner.withPropertyValues("redis-stream-client.consumer-id=pod-7").run((context) -> {
+			assertThat(context).hasSingleBean(RecoverableStreamClient.class)
+				.hasSingleBean(RecoverableStreamClientLifecycle.class)
+				.hasSingleBean(StreamEventPublisher.class)
+				.hasSingleBean(StreamEventListenerFactory.class)
+				.hasSingleBean(SerialStreamExecutor.class);
+			RecoverableStreamClient client = context.getBean(RecoverableStreamClient.class);
+			assertThat(client.isRunning()).isTrue();
+			assertThat(client.id()).isEqualTo("redis-consumer-pod-7");
+			assertThat(client.leaseTtl()).isEqualTo(Duration.ofSeconds(2));
+		});
+	}
+
+	@Test
+	void closesTheClientWithTheContext() {
+		RecoverableStreamClient[] client = new RecoverableStreamClient[1];
+		this.runner.run((context) -> client[0] = context.getBean(RecoverableStreamClient.class));
+		assertThat(client[0].isRunning()).isFalse();
+	}
+
+	@Test
+	void bindsNonDefaultValues() {
+		this.runner
+			.withPropertyValues("redis-stream-client.service-name=orders", "redis-stream-client.lease-ttl=3s",
+					"redis-stream-client.lease-renewal-interval=700ms", "redis-stream-client.lbs.idle-time=61s",
+					"redis-stream-client.lbs.recovery-count=17", "redis-stream-client.lbs.batch-size=7",
+					"redis-stream-client.lbs.block-time=250ms", "redis-stream-client.retry.max-retries=9",
+					"redis-stream-client.retry.initial-delay=20ms", "redis-stream-client.retry.max-delay=2s",
+					"redis-stream-client.auto-claim=false", "redis-stream-client.max-owned-streams=42",
+					"redis-stream-client.notify-keyspace-events=off", "redis-stream-client.sweep-interval=3s",
+					"redis-stream-client.handlers.threads=3")
+			.run((context) -> {
+				RedisStreamClientProperties properties = context.getBean(RedisStreamClientProperties.class);
+				assertThat(properties.getLbs().getRecoveryCount()).isEqualTo(17);
+				assertThat(properties.getLbs().getBatchSize()).isEqualTo(7);
+				assertThat(properties.getLbs().getBlockTime()).isEqualTo(Duration.ofMillis(250));
+				assertThat(properties.getLbs().getIdleTime()).isEqualTo(Duration.ofSeconds(61));
+				assertThat(properties.getRetry().getMaxRetries()).isEqualTo(9);
+				assertThat(properties.getRetry().getInitialDelay()).isEqualTo(Duration.ofMillis(20));
+				assertThat(properties.getRetry().getMaxDelay()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(properties.isAutoClaim()).isFalse();
+				assertThat(properties.getMaxOwnedStreams()).isEqualTo(42);
+				assertThat(properties.getSweepInterval()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(properties.getHandlers().getThreads()).isEqualTo(3);
+				assertThat(properties.getLeaseRenewalInterval()).isEqualTo(Duration.ofMillis(700));
+				RecoverableStreamClient client = context.getBean(RecoverableStreamClient.class);
+				assertThat(client.serviceName()).isEqualTo("orders");
+				assertThat(client.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(client.expiryDetection()).isEqualTo("sweep");
+			});
+	}
+
+	@Test
+	void serviceNameDefaultsToTheApplicationName() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamClientAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing")
+			.run((context) -> assertThat(context.getBean(RecoverableStreamClient.class).serviceName())
+				.isEqualTo("billing"));
+	}
+
+	@Test
+	void backsOffWhenTheApplicationDefinesItsOwnClient() {
+		this.runner.withUserConfiguration(OwnClient.class).run((context) -> {
+			assertThat(context).hasSingleBean(RecoverableStreamClient.class);
+			assertThat(context.getBean(RecoverableStreamClient.class).id()).isEqualTo("redis-consumer-own");
+		});
+	}
+
+	@Test
+	void appliesBuilderCustomizers() {
+		this.runner.withBean(RecoverableStreamClientBuilderCustomizer.class, () -> (b) -> b.consumerId("customized"))
+			.run((context) -> assertThat(context.getBean(RecoverableStreamClient.class).id())
+				.isEqualTo("redis-consumer-customized"));
+	}
+
+	@Test
+	void staysAwayWithoutRedisOrWhenDisabled() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisStreamClientAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RecoverableStreamClient.class));
+		this.runner.withPropertyValues("redis-stream-client.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RecoverableStreamClient.class));
+	}
+
+	@Test
+	void invalidPropertiesFailStartupNamingThePropertyAndAFix() {
+		assertInvalid("redis-stream-client.lbs.idle-time=3s", "redis-stream-client.lbs.idle-time",
+				"more than twice redis-stream-client.lease-ttl", "above 4000ms");
+		assertInvalid("redis-stream-client.lbs.recovery-count=0", "redis-stream-client.lbs.recovery-count",
+				"at least 1", "e.g. 1000");
+		assertInvalid("redis-stream-client.retry.max-retries=-2", "redis-stream-client.retry.max-retries", "-1",
+				"-1 (recommended in production)");
+		assertInvalid("redis-stream-client.retry.max-delay=10ms", "redis-stream-client.retry.max-delay",
+				"shorter than redis-stream-client.retry.initial-delay", "at least 100ms");
+		assertInvalid("redis-stream-client.lease-ttl=0s", "redis-stream-client.lease-ttl", "positive duration",
+				"e.g. 2s");
+		assertInvalid("redis-stream-client.lease-renewal-interval=2s", "redis-stream-client.lease-renewal-interval",
+				"renewed before they expire", "below the lease TTL");
+		assertInvalid("redis-stream-client.max-owned-streams=0", "redis-stream-client.max-owned-streams",
+				"at least 1", "e.g. 10000");
+	}
+
+	@Test
+	void missingServiceNameFailsStartupWithTheFix() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamClientAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + redis.port())
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("redis-stream-client.service-name")
+					.contains("spring.application.name");
+				assertThat(analysis.getAction()).contains("redis-stream-client.service-name=");
+			});
+	}
+
+	@Test
+	void handlerWithAWrongSignatureFailsStartupNamingBeanAndMethod() {
+		this.runner.withBean("orderHandler", BadHandler.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(BeanInitializationException.class)
+				.hasMessageContaining("@StreamAdded method 'onAdded' of bean 'orderHandler'")
+				.hasMessageContaining("StreamAddedEvent");
+		});
+	}
+
+	private void assertInvalid(String property, String name, String reason, String fix) {
+		this.runner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains(name).contains(reason);
+			assertThat(analysis.getAction()).contains(name).contains(fix);
+		});
+	}
+
+	private static FailureAnalysis analyze(Throwable failure) {
+		FailureAnalysis analysis = new InvalidRedisStreamClientPropertyFailureAnalyzer().analyze(failure);
+		assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
+		return analysis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnClient {
+
+		@Bean
+		RecoverableStreamClient ownClient(RedisConnectionFactory connectionFactory) {
+			return RecoverableStreamClient.builder(connectionFactory, "own-" + UUID.randomUUID())
+				.consumerId("own")
+				.build();
+		}
+
+	}
+
+	static class BadHandler {
+
+		@StreamAdded
+		void onAdded(String streamName) {
+		}
+
+	}
+
+}

@@ -1,0 +1,60 @@
+package io.github.redisstreamclient.autoconfigure.metrics;
+
+import java.util.UUID;
+
+import io.github.redisstreamclient.autoconfigure.RecoverableStreamClientBuilderCustomizer;
+import io.github.redisstreamclient.autoconfigure.RedisStreamClientAutoConfiguration;
+import io.github.redisstreamclient.core.RecoverableStreamClient;
+import io.github.redisstreamclient.test.RedisServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedisStreamClientMetricsAutoConfigurationTests {
+
+	private static RedisServer redis;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				RedisStreamClientAutoConfiguration.class, RedisStreamClientMetricsAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=" + redis.port(),
+				"redis-stream-client.service-name=svc-" + UUID.randomUUID());
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@Test
+	void registersTheClientMetersInTheApplicationsRegistry() {
+		this.runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.find("redis.stream.client.streams.owned").gauge()).isNotNull();
+			assertThat(meters.find("redis.stream.client.assignments").counter()).isNotNull();
+			assertThat(meters.find("redis.stream.client.handler.errors").functionCounter()).isNotNull();
+		});
+	}
+
+	@Test
+	void worksWithoutARegistryAndWithoutMicrometer() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(RecoverableStreamClient.class));
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+			.run((context) -> assertThat(context).hasSingleBean(RecoverableStreamClient.class)
+				.doesNotHaveBean(RecoverableStreamClientBuilderCustomizer.class));
+	}
+
+}
