@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 public final class RecoverableStreamClient implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RecoverableStreamClient.class);
+
+	private static final int CLAIM_BATCH = 10;
 
 	private final StringRedisTemplate redis;
 
@@ -419,9 +422,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return;
 		}
 		if (this.options.autoClaim) {
+			// Every survivor hears of every expiry at about the same time. Small batches in a random order let
+			// the survivors interleave their claims and share a dead consumer's streams instead of the quickest
+			// taking them all, at the price of a few more round trips.
 			List<String> ids = new ArrayList<>(detectedAt.keySet());
-			for (int from = 0; from < ids.size(); from += 100) {
-				List<String> batch = ids.subList(from, Math.min(from + 100, ids.size()));
+			Collections.shuffle(ids);
+			for (int from = 0; from < ids.size(); from += CLAIM_BATCH) {
+				List<String> batch = ids.subList(from, Math.min(from + CLAIM_BATCH, ids.size()));
 				claimAll(batch, detectedAt.get(batch.get(0)));
 			}
 			return;
