@@ -58,9 +58,11 @@ class ConsumerApplicationTests {
 		assertThat(redis.command("XLEN", "sessions-input")).isEqualTo(0L);
 
 		String health = http.get().uri("/actuator/health").retrieve().body(String.class);
+		System.out.println("GET /actuator/health -> " + health);
 		assertThat(health).contains("\"redisStreamClient\"").contains("\"status\":\"UP\"")
 			.contains("\"consumerId\":\"redis-consumer-");
 		String streams = http.get().uri("/actuator/redisstreams").retrieve().body(String.class);
+		System.out.println("GET /actuator/redisstreams -> " + streams);
 		assertThat(streams).contains("\"service\":\"sessions\"").contains("\"ownedStreams\":0");
 		String owned = http.get().uri("/actuator/metrics/redis.stream.client.assignments").retrieve().body(String.class);
 		assertThat(owned).contains("\"value\":2.0");

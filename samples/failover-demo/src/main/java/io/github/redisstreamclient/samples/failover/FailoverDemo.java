@@ -63,7 +63,7 @@ public final class FailoverDemo {
 		System.exit(new FailoverDemo().run());
 	}
 
-	private int run() throws Exception {
+	int run() throws Exception {
 		String host = System.getenv().getOrDefault("REDIS_HOST", "127.0.0.1");
 		String port = System.getenv("REDIS_PORT");
 		RedisServer embedded = null;
