@@ -61,8 +61,8 @@ final class ClientBuilderFactory {
 		Duration idle = properties.getLbs().getIdleTime();
 		positive("lbs.idle-time", idle, "40s");
 		if (idle.compareTo(ttl.multipliedBy(2)) <= 0) {
-			throw new InvalidRedisStreamClientPropertyException(PREFIX + "lbs.idle-time", idle,
-					"it must be more than twice redis-stream-client.lease-ttl (" + ttl
+			throw new InvalidRedisStreamClientPropertyException(PREFIX + "lbs.idle-time", format(idle),
+					"it must be more than twice redis-stream-client.lease-ttl (" + format(ttl)
 							+ "), or streams that are still being processed would be recovered as abandoned",
 					"Set redis-stream-client.lbs.idle-time above " + ttl.multipliedBy(2).toMillis() + "ms, e.g. "
 							+ ttl.multipliedBy(20).toSeconds() + "s, or lower redis-stream-client.lease-ttl");
@@ -71,8 +71,8 @@ final class ClientBuilderFactory {
 		if (renewal != null) {
 			positive("lease-renewal-interval", renewal, ttl.dividedBy(3).toMillis() + "ms");
 			if (renewal.compareTo(ttl) >= 0) {
-				throw new InvalidRedisStreamClientPropertyException(PREFIX + "lease-renewal-interval", renewal,
-						"leases must be renewed before they expire (lease-ttl is " + ttl + ")",
+				throw new InvalidRedisStreamClientPropertyException(PREFIX + "lease-renewal-interval", format(renewal),
+						"leases must be renewed before they expire (lease-ttl is " + format(ttl) + ")",
 						"Set redis-stream-client.lease-renewal-interval below the lease TTL, e.g. "
 								+ ttl.dividedBy(3).toMillis() + "ms, or remove it to use a third of the TTL");
 			}
@@ -92,8 +92,8 @@ final class ClientBuilderFactory {
 		positive("retry.initial-delay", retry.getInitialDelay(), "100ms");
 		positive("retry.max-delay", retry.getMaxDelay(), "30s");
 		if (retry.getMaxDelay().compareTo(retry.getInitialDelay()) < 0) {
-			throw new InvalidRedisStreamClientPropertyException(PREFIX + "retry.max-delay", retry.getMaxDelay(),
-					"it is shorter than redis-stream-client.retry.initial-delay (" + retry.getInitialDelay() + ")",
+			throw new InvalidRedisStreamClientPropertyException(PREFIX + "retry.max-delay", format(retry.getMaxDelay()),
+					"it is shorter than redis-stream-client.retry.initial-delay (" + format(retry.getInitialDelay()) + ")",
 					"Set redis-stream-client.retry.max-delay to at least " + retry.getInitialDelay().toMillis()
 							+ "ms, e.g. 30s");
 		}
@@ -101,7 +101,7 @@ final class ClientBuilderFactory {
 
 	private static void positive(String property, @Nullable Duration value, String example) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			throw new InvalidRedisStreamClientPropertyException(PREFIX + property, String.valueOf(value),
+			throw new InvalidRedisStreamClientPropertyException(PREFIX + property, (value != null) ? format(value) : "",
 					"it must be a positive duration",
 					"Set redis-stream-client." + property + " to a positive duration, e.g. " + example);
 		}
@@ -112,6 +112,12 @@ final class ClientBuilderFactory {
 			throw new InvalidRedisStreamClientPropertyException(PREFIX + property, value, "it must be at least 1",
 					"Set redis-stream-client." + property + " to a positive number, e.g. " + example);
 		}
+	}
+
+	/** A duration as it is written in a properties file: {@code 40s}, {@code 250ms}. */
+	private static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	private static boolean hasText(@Nullable String value) {
