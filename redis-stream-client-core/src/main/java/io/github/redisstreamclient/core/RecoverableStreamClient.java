@@ -209,9 +209,12 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		try {
 			finished = this.store.done(lease);
 		}
-		finally {
-			this.registry.remove(lease);
+		catch (RuntimeException ex) {
+			// Redis did not answer: the stream is still ours, renewed as before, and done() may be called again.
+			lease.restore();
+			throw ex;
 		}
+		this.registry.remove(lease);
 		if (!finished) {
 			this.metrics.disowned();
 			throw new StreamNotOwnedException("Stream '" + lease.name() + "' (" + lease.entryId()

@@ -53,6 +53,32 @@ class RedisOutageIntegrationTests {
 	}
 
 	@Test
+	void doneThatCannotReachRedisKeepsTheStreamOwnedForARetry() {
+		try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always")) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a",
+					(b) -> b.retryPolicy(RetryPolicy.unlimited()))) {
+				LoadBalancerStream.of(factory, this.service).add("session-1");
+				await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 1);
+				redis.suspend();
+				try {
+					assertThatThrownBy(() -> consumer.client.done("session-1")).isInstanceOf(RuntimeException.class)
+						.isNotInstanceOf(StreamNotOwnedException.class);
+					assertThat(consumer.ownedNames()).containsExactly("session-1");
+				}
+				finally {
+					redis.resume();
+				}
+
+				consumer.client.done("session-1");
+
+				assertThat(consumer.client.ownedStreams()).isEmpty();
+				assertThat(redis.command("XLEN", this.service + "-input")).isEqualTo(0L);
+			}
+		}
+	}
+
+	@Test
 	void readerTerminatesWhenRetriesAreExhausted() {
 		try (RedisServer redis = RedisServer.start()) {
 			LettuceConnectionFactory factory = redis.connectionFactory();

@@ -18,6 +18,8 @@ import io.github.redisstreamclient.test.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -129,6 +131,18 @@ class StreamHandlersIntegrationTests {
 		}
 	}
 
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void handlersRunOnVirtualThreadsWhenTheApplicationEnablesThem() {
+		try (ConfigurableApplicationContext context = start("app-v", "spring.threads.virtual.enabled=true")) {
+			Handlers handlers = context.getBean(Handlers.class);
+			LoadBalancerStream.of(context.getBean(RedisConnectionFactory.class), this.service).add("v-1");
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> handlers.added.size() == 1);
+			assertThat(handlers.virtual).containsExactly(true);
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisStreamClientAutoConfiguration.class })
 	static class HandlerApplication {
@@ -146,6 +160,8 @@ class StreamHandlersIntegrationTests {
 
 		final List<String> threads = new CopyOnWriteArrayList<>();
 
+		final List<Boolean> virtual = new CopyOnWriteArrayList<>();
+
 		final List<String> orders = new CopyOnWriteArrayList<>();
 
 		final List<String> highPriority = new CopyOnWriteArrayList<>();
@@ -156,6 +172,17 @@ class StreamHandlersIntegrationTests {
 		void onAdded(StreamAddedEvent event) {
 			this.added.add(event);
 			this.threads.add(Thread.currentThread().getName());
+			this.virtual.add(isVirtual(Thread.currentThread()));
+		}
+
+		// Thread.isVirtual() is Java 21 API; the library builds for Java 17.
+		private static boolean isVirtual(Thread thread) {
+			try {
+				return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+			}
+			catch (ReflectiveOperationException ex) {
+				return false;
+			}
 		}
 
 		@StreamAdded(streams = "orders-*")

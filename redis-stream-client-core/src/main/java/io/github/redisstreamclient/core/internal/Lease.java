@@ -85,6 +85,11 @@ public final class Lease implements OwnedStream {
 		return this.state.compareAndSet(State.HELD, next);
 	}
 
+	/** Back from {@link State#FINISHING} to {@link State#HELD}, after a {@code done} that did not reach Redis. */
+	public void restore() {
+		this.state.compareAndSet(State.FINISHING, State.HELD);
+	}
+
 	public State state() {
 		return this.state.get();
 	}
