@@ -1,10 +1,19 @@
 package io.github.redisstreamclient.core;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Handle of one data stream this consumer holds a lease on.
+ * Handle of one data stream this consumer holds a lease on, and the reader of that data stream.
+ * <p>
+ * {@link #read} reads the data stream itself (XREAD, no consumer group) starting after the checkpoint kept in Redis;
+ * {@link #commit} moves the checkpoint, and only while this consumer still owns the stream. A consumer that takes
+ * the stream over after a crash reads on from the last committed entry: committed work is never done twice, and
+ * nothing after it is skipped.
  */
 public interface OwnedStream {
 
@@ -27,7 +36,32 @@ public interface OwnedStream {
 	boolean isOwned();
 
 	/**
-	 * Finish the stream: release the lease, acknowledge and delete its LBS entry.
+	 * Reads the next entries of the data stream: after the last entry this handle returned, or the first time after
+	 * the checkpoint (from the start when there is none).
+	 * @param count most entries to return
+	 * @param block how long to wait when there is nothing new; {@code Duration.ZERO} to return at once
+	 * @return the entries, oldest first; empty when none arrived in time
+	 */
+	List<StreamEntry> read(int count, Duration block);
+
+	/**
+	 * Records that everything up to {@code entryId} is processed. The checkpoint moves only forward, and only while
+	 * this consumer owns the stream (its lease and fencing token are current).
+	 * @throws StreamNotOwnedException when another consumer took the stream over
+	 */
+	void commit(String entryId);
+
+	/** The last committed entry id of the data stream, if any. */
+	Optional<String> checkpoint();
+
+	/**
+	 * Completes when this consumer stops owning the stream without finishing it: the lease was lost
+	 * ({@code STREAM_DISOWNED}) or handed off on {@code close()}. Stop processing then.
+	 */
+	CompletableFuture<Void> cancellation();
+
+	/**
+	 * Finish the stream: release the lease, acknowledge and delete its LBS entry, forget its checkpoint.
 	 * @throws StreamNotOwnedException when the lease was lost or the stream is already done
 	 */
 	void done();

@@ -35,6 +35,8 @@ import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -76,6 +78,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	private final LbsReader reader;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+	private final Lease.LeaseOwner leaseOwner = new OwnedStreamOperations();
 
 	private RecoverableStreamClient(Builder options) {
 		this.options = options;
@@ -407,7 +411,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return;
 		}
 		Lease lease = new Lease(new StreamRef(message.dataStreamName(), entryId), message.info(), token, this.id,
-				this::done);
+				this.leaseOwner);
 		this.registry.add(lease);
 		this.metrics.assigned();
 		this.dispatcher.dispatch(StreamNotification.added(lease.ref(), lease.info(), token, false));
@@ -497,14 +501,14 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		}
 		catch (MalformedEntryException ex) {
 			Lease doomed = new Lease(new StreamRef("", result.entryId()), Map.of(), result.token(), this.id,
-					this::done);
+					this.leaseOwner);
 			deadLetter(result.entryId(), result.fields(), ex.getMessage());
 			this.store.done(doomed);
 			this.registry.returnPermits(1);
 			return null;
 		}
 		Lease lease = new Lease(new StreamRef(message.dataStreamName(), result.entryId()), message.info(),
-				result.token(), this.id, this::done);
+				result.token(), this.id, this.leaseOwner);
 		this.registry.add(lease);
 		this.metrics.claim("won", 1);
 		if (detectedAtNanos != 0) {
@@ -538,6 +542,46 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		if (this.state.compareAndSet(State.RUNNING, State.TERMINATED)) {
 			this.dispatcher.dispatch(StreamNotification.terminated(reason));
 		}
+	}
+
+	/** The Redis work behind {@link OwnedStream}: done, and reading the data stream from its checkpoint. */
+	private final class OwnedStreamOperations implements Lease.LeaseOwner {
+
+		@Override
+		public void done(Lease lease) {
+			RecoverableStreamClient.this.done(lease);
+		}
+
+		@Override
+		public List<StreamEntry> read(Lease lease, String after, int count, Duration block) {
+			StreamReadOptions options = StreamReadOptions.empty().count(count);
+			if (!block.isZero()) {
+				options = options.block(block);
+			}
+			List<MapRecord<String, Object, Object>> records = redis.opsForStream()
+				.read(options, StreamOffset.create(lease.name(), ReadOffset.from(after)));
+			List<StreamEntry> entries = new ArrayList<>();
+			for (MapRecord<String, Object, Object> entry : (records != null) ? records : List.<MapRecord<String, Object, Object>>of()) {
+				Map<String, String> fields = new LinkedHashMap<>();
+				entry.getValue().forEach((field, value) -> fields.put(String.valueOf(field), String.valueOf(value)));
+				entries.add(new StreamEntry(entry.getId().getValue(), fields));
+			}
+			return entries;
+		}
+
+		@Override
+		public void commit(Lease lease, String entryId) {
+			if (!lease.isOwned() || !store.commit(lease, entryId)) {
+				throw new StreamNotOwnedException("Consumer " + id + " no longer owns stream '" + lease.name()
+						+ "': checkpoint not moved to " + entryId);
+			}
+		}
+
+		@Override
+		public Optional<String> checkpoint(Lease lease) {
+			return Optional.ofNullable(store.checkpoint(lease.name()));
+		}
+
 	}
 
 	private static boolean messageContains(Throwable error, String text) {

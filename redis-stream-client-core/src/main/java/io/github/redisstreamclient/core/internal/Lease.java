@@ -1,11 +1,17 @@
 package io.github.redisstreamclient.core.internal;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.OwnedStream;
+import io.github.redisstreamclient.core.StreamEntry;
 import io.github.redisstreamclient.core.StreamRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One lease this consumer holds: what the renewer renews and what {@link OwnedStream} shows the user. About 200 bytes
@@ -26,6 +32,11 @@ public final class Lease implements OwnedStream {
 	private final LeaseOwner owner;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
+
+	private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+
+	/** Where the next {@link #read} starts: exclusive; {@code null} until the checkpoint was looked up. */
+	private volatile @Nullable String readPosition;
 
 	public Lease(StreamRef ref, Map<String, Object> info, long fencingToken, String consumerId, LeaseOwner owner) {
 		this.ref = ref;
@@ -80,9 +91,50 @@ public final class Lease implements OwnedStream {
 		this.owner.done(this);
 	}
 
-	/** Moves from {@link State#HELD} to {@code next}; false when the lease had already left HELD. */
+	@Override
+	public List<StreamEntry> read(int count, Duration block) {
+		if (count <= 0) {
+			throw new IllegalArgumentException("count must be greater than 0, but was " + count);
+		}
+		String from = this.readPosition;
+		if (from == null) {
+			from = this.owner.checkpoint(this).orElse("0-0");
+		}
+		List<StreamEntry> entries = this.owner.read(this, from, count, block);
+		if (!entries.isEmpty()) {
+			this.readPosition = entries.get(entries.size() - 1).id();
+		}
+		else if (this.readPosition == null) {
+			this.readPosition = from;
+		}
+		return entries;
+	}
+
+	@Override
+	public void commit(String entryId) {
+		this.owner.commit(this, entryId);
+	}
+
+	@Override
+	public Optional<String> checkpoint() {
+		return this.owner.checkpoint(this);
+	}
+
+	@Override
+	public CompletableFuture<Void> cancellation() {
+		return this.cancellation;
+	}
+
+	/**
+	 * Moves from {@link State#HELD} to {@code next}; false when the lease had already left HELD. Losing or handing
+	 * off the stream fires the cancellation signal.
+	 */
 	public boolean leave(State next) {
-		return this.state.compareAndSet(State.HELD, next);
+		boolean left = this.state.compareAndSet(State.HELD, next);
+		if (left && (next == State.LOST || next == State.RELEASED)) {
+			this.cancellation.complete(null);
+		}
+		return left;
 	}
 
 	/** Back from {@link State#FINISHING} to {@link State#HELD}, after a {@code done} that did not reach Redis. */
@@ -107,11 +159,16 @@ public final class Lease implements OwnedStream {
 
 	}
 
-	/** Finishes a lease on behalf of {@link OwnedStream#done()}. */
-	@FunctionalInterface
+	/** Does the Redis work of an {@link OwnedStream} on behalf of its lease. */
 	public interface LeaseOwner {
 
 		void done(Lease lease);
+
+		List<StreamEntry> read(Lease lease, String after, int count, Duration block);
+
+		void commit(Lease lease, String entryId);
+
+		Optional<String> checkpoint(Lease lease);
 
 	}
 

@@ -29,6 +29,8 @@ public final class LeaseStore {
 
 	private static final RedisScript<Long> RELEASE = script("release", Long.class);
 
+	private static final RedisScript<Long> COMMIT = script("commit", Long.class);
+
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> FIND_EXPIRED = script("find-expired", List.class);
 
@@ -116,9 +118,24 @@ public final class LeaseStore {
 
 	/** Releases the lease, acknowledges and deletes the LBS entry; false when the caller does not own it. */
 	public boolean done(Lease lease) {
-		Long done = this.redis.execute(DONE, List.of(this.keys.lbs(), this.keys.leaseKey(lease.entryId())),
-				this.keys.group(), lease.entryId(), lease.value(), this.consumerId);
+		Long done = this.redis.execute(DONE,
+				List.of(this.keys.lbs(), this.keys.leaseKey(lease.entryId()), this.keys.checkpoint()),
+				this.keys.group(), lease.entryId(), lease.value(), this.consumerId, lease.name());
 		return done != null && done == 1;
+	}
+
+	/** Moves the data stream's checkpoint to {@code dataEntryId}; false when the caller no longer owns it. */
+	public boolean commit(Lease lease, String dataEntryId) {
+		Long committed = this.redis.execute(COMMIT,
+				List.of(this.keys.leaseKey(lease.entryId()), this.keys.checkpoint(), this.keys.lbs()), lease.value(),
+				lease.name(), dataEntryId, lease.entryId(), this.keys.group(), this.consumerId);
+		return committed != null && committed == 1;
+	}
+
+	/** The data stream's last committed entry id, or {@code null}. */
+	public @org.jspecify.annotations.Nullable String checkpoint(String dataStreamName) {
+		Object committed = this.redis.opsForHash().get(this.keys.checkpoint(), dataStreamName);
+		return (committed != null) ? committed.toString() : null;
 	}
 
 	/** Deletes the leases still held by the caller without acknowledging anything; returns how many. */

@@ -3,8 +3,10 @@ package io.github.redisstreamclient.core.internal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
+import io.github.redisstreamclient.core.StreamEntry;
 import io.github.redisstreamclient.core.StreamRef;
 import io.github.redisstreamclient.test.RedisServer;
 import io.github.redisstreamclient.test.RedisTest;
@@ -51,8 +53,79 @@ class LeaseScriptsIntegrationTests {
 	}
 
 	private Lease lease(String consumer, String id, long token) {
-		return new Lease(new StreamRef("s", id), Map.of(), token, consumer, (l) -> {
-		});
+		return new Lease(new StreamRef("s", id), Map.of(), token, consumer, NO_OWNER);
+	}
+
+	/** The scripts are called directly here; nothing goes through the handle's owner. */
+	private static final Lease.LeaseOwner NO_OWNER = new Lease.LeaseOwner() {
+
+		@Override
+		public void done(Lease lease) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public List<StreamEntry> read(Lease lease, String after, int count, Duration block) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void commit(Lease lease, String entryId) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public Optional<String> checkpoint(Lease lease) {
+			throw new UnsupportedOperationException();
+		}
+
+	};
+
+	private Object checkpointOf(String dataStream) {
+		return this.redis.command("HGET", this.keys.checkpoint(), dataStream);
+	}
+
+	@Test
+	void commitMovesTheCheckpointForTheOwnerOnlyForward() {
+		String id = delivered("consumer-a", "s");
+		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+
+		assertThat(this.a.commit(lease, "5-0")).isTrue();
+		assertThat(this.a.commit(lease, "4-9")).isTrue();
+
+		assertThat(checkpointOf("s")).isEqualTo("5-0");
+		assertThat(this.a.checkpoint("s")).isEqualTo("5-0");
+		assertThat(this.a.commit(lease, "12-1")).isTrue();
+		assertThat(checkpointOf("s")).isEqualTo("12-1");
+	}
+
+	@Test
+	void commitIsRefusedToAStaleOwnerAndAcceptedOnALapsedUnclaimedLease() {
+		String id = delivered("consumer-a", "s");
+		Lease stale = lease("consumer-a", id, this.a.acquire(id));
+		this.a.commit(stale, "1-0");
+		this.redis.command("DEL", this.keys.leaseKey(id));
+		assertThat(this.a.commit(stale, "2-0")).isTrue();
+
+		this.redis.command("DEL", this.keys.leaseKey(id));
+		LeaseStore.ClaimResult claim = this.b.claim(List.of(id)).get(0);
+		assertThat(this.a.commit(stale, "3-0")).isFalse();
+		assertThat(checkpointOf("s")).isEqualTo("2-0");
+
+		Lease current = lease("consumer-b", id, claim.token());
+		assertThat(this.b.commit(current, "3-0")).isTrue();
+		assertThat(checkpointOf("s")).isEqualTo("3-0");
+	}
+
+	@Test
+	void doneForgetsTheCheckpoint() {
+		String id = delivered("consumer-a", "s");
+		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		this.a.commit(lease, "7-0");
+
+		assertThat(this.a.done(lease)).isTrue();
+
+		assertThat(checkpointOf("s")).isNull();
 	}
 
 	private Object leaseValue(String id) {

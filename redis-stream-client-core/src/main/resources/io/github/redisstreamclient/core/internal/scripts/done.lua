@@ -1,6 +1,7 @@
--- Finishes a stream: releases the caller's lease, acknowledges and deletes the LBS entry (Go's DoneStream).
--- KEYS[1] LBS stream, KEYS[2] lease key
--- ARGV[1] group, ARGV[2] entry id, ARGV[3] expected lease value, ARGV[4] consumer id
+-- Finishes a stream: releases the caller's lease, acknowledges and deletes the LBS entry (Go's DoneStream), and
+-- forgets the data stream's checkpoint, which only a finished stream no longer needs.
+-- KEYS[1] LBS stream, KEYS[2] lease key, KEYS[3] checkpoint hash
+-- ARGV[1] group, ARGV[2] entry id, ARGV[3] expected lease value, ARGV[4] consumer id, ARGV[5] data stream name
 -- Returns 1 when done, 0 when the caller does not own the entry. A lapsed lease still counts as owned while the
 -- entry is pending for the caller: nobody else can have claimed it, since a claim moves the pending entry.
 local current = redis.call('GET', KEYS[2])
@@ -16,4 +17,5 @@ end
 redis.call('DEL', KEYS[2])
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[5])
 return 1
