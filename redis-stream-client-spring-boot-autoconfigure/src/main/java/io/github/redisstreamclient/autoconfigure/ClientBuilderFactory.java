@@ -100,24 +100,15 @@ final class ClientBuilderFactory {
 	}
 
 	private static void positive(String property, @Nullable Duration value, String example) {
-		if (value == null || value.isZero() || value.isNegative()) {
-			throw new InvalidRedisStreamClientPropertyException(PREFIX + property, (value != null) ? format(value) : "",
-					"it must be a positive duration",
-					"Set redis-stream-client." + property + " to a positive duration, e.g. " + example);
-		}
+		PropertyChecks.positive(PREFIX + property, value, example);
 	}
 
 	private static void atLeastOne(String property, int value, String example) {
-		if (value < 1) {
-			throw new InvalidRedisStreamClientPropertyException(PREFIX + property, value, "it must be at least 1",
-					"Set redis-stream-client." + property + " to a positive number, e.g. " + example);
-		}
+		PropertyChecks.atLeast(PREFIX + property, value, 1, example);
 	}
 
-	/** A duration as it is written in a properties file: {@code 40s}, {@code 250ms}. */
 	private static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+		return PropertyChecks.format(duration);
 	}
 
 	private static boolean hasText(@Nullable String value) {

@@ -1,5 +1,7 @@
 package io.github.redisstreamclient.autoconfigure.metrics;
 
+import io.github.redisstreamclient.autoconfigure.EventStreamConsumerCustomizer;
+import io.github.redisstreamclient.autoconfigure.EventStreamPublisherCustomizer;
 import io.github.redisstreamclient.autoconfigure.RecoverableStreamClientBuilderCustomizer;
 import io.github.redisstreamclient.autoconfigure.RedisStreamClientAutoConfiguration;
 import io.github.redisstreamclient.spring.StreamEventListenerFactory;
@@ -12,8 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Publishes the client's meters ({@code redis.stream.client.*}) and the count of failed handler invocations to the
- * application's {@link MeterRegistry}.
+ * Publishes the meters of the client ({@code redis.stream.client.*}), of its handlers, and of the event stream
+ * publisher and consumers ({@code redis.stream.client.events.*}) to the application's {@link MeterRegistry}.
  */
 @AutoConfiguration(before = RedisStreamClientAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -30,6 +32,16 @@ public final class RedisStreamClientMetricsAutoConfiguration {
 				.description("Invocations of @StreamAdded/@StreamExpired/... handlers that threw")
 				.register(meters));
 		});
+	}
+
+	@Bean
+	EventStreamPublisherCustomizer eventStreamPublisherMetricsCustomizer(ObjectProvider<MeterRegistry> registry) {
+		return (builder) -> registry.ifAvailable(builder::meterRegistry);
+	}
+
+	@Bean
+	EventStreamConsumerCustomizer eventStreamConsumerMetricsCustomizer(ObjectProvider<MeterRegistry> registry) {
+		return (builder) -> registry.ifAvailable(builder::meterRegistry);
 	}
 
 }

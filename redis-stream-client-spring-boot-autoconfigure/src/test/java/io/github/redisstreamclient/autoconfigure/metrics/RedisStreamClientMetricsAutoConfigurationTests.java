@@ -4,7 +4,9 @@ import java.util.UUID;
 
 import io.github.redisstreamclient.autoconfigure.RecoverableStreamClientBuilderCustomizer;
 import io.github.redisstreamclient.autoconfigure.RedisStreamClientAutoConfiguration;
+import io.github.redisstreamclient.autoconfigure.RedisStreamEventsAutoConfiguration;
 import io.github.redisstreamclient.core.RecoverableStreamClient;
+import io.github.redisstreamclient.events.EventStreamPublisher;
 import io.github.redisstreamclient.test.RedisServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,7 +27,8 @@ class RedisStreamClientMetricsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				RedisStreamClientAutoConfiguration.class, RedisStreamClientMetricsAutoConfiguration.class))
+				RedisStreamClientAutoConfiguration.class, RedisStreamEventsAutoConfiguration.class,
+				RedisStreamClientMetricsAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=" + redis.port(),
 				"redis-stream-client.service-name=svc-" + UUID.randomUUID());
 
@@ -46,6 +49,8 @@ class RedisStreamClientMetricsAutoConfigurationTests {
 			assertThat(meters.find("redis.stream.client.streams.owned").gauge()).isNotNull();
 			assertThat(meters.find("redis.stream.client.assignments").counter()).isNotNull();
 			assertThat(meters.find("redis.stream.client.handler.errors").functionCounter()).isNotNull();
+			context.getBean(EventStreamPublisher.class).publish("metered", "x");
+			assertThat(meters.get("redis.stream.client.events.published").counter().count()).isEqualTo(1.0);
 		});
 	}
 
@@ -53,8 +58,11 @@ class RedisStreamClientMetricsAutoConfigurationTests {
 	void worksWithoutARegistryAndWithoutMicrometer() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(RecoverableStreamClient.class));
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
-			.run((context) -> assertThat(context).hasSingleBean(RecoverableStreamClient.class)
-				.doesNotHaveBean(RecoverableStreamClientBuilderCustomizer.class));
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RecoverableStreamClient.class)
+					.doesNotHaveBean(RecoverableStreamClientBuilderCustomizer.class);
+				assertThat(context.getBean(EventStreamPublisher.class).publish("unmetered", "x")).isNotBlank();
+			});
 	}
 
 }

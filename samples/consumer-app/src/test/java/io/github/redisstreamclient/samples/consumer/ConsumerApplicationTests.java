@@ -44,6 +44,9 @@ class ConsumerApplicationTests {
 	@Autowired
 	private SessionHandler handler;
 
+	@Autowired
+	private OrderEvents orders;
+
 	@LocalServerPort
 	private int port;
 
@@ -66,6 +69,23 @@ class ConsumerApplicationTests {
 		assertThat(streams).contains("\"service\":\"sessions\"").contains("\"ownedStreams\":0");
 		String owned = http.get().uri("/actuator/metrics/redis.stream.client.assignments").retrieve().body(String.class);
 		assertThat(owned).contains("\"value\":2.0");
+	}
+
+	@Test
+	void publishesAndConsumesTypedEvents() {
+		RestClient http = RestClient.create("http://localhost:" + this.port);
+
+		String reply = http.post()
+			.uri("/orders")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.body("{\"id\":\"o-1\",\"total\":12.5}")
+			.retrieve()
+			.body(String.class);
+
+		assertThat(reply).contains("eventId");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.orders.received().contains(new OrderEvents.Order("o-1", 12.5)));
+		assertThat(redis.command("XLEN", "events:order.created")).isEqualTo(1L);
 	}
 
 }

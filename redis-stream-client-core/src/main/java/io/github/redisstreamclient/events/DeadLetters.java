@@ -1,0 +1,120 @@
+package io.github.redisstreamclient.events;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The dead-letter stream {@code <prefix>:dlq}: lists the events that failed and puts them back on their stream once
+ * the cause is fixed.
+ * <p>
+ * A replay adds the original {@code event} field to the original stream as a new entry (new entry id, delivery
+ * count starting again at 1, same {@link Event#id()}) and then deletes the dead letter. Two commands rather than a
+ * transaction, because the two streams may live on different cluster nodes: if the second fails, or two replays of
+ * one dead letter race, the event is delivered twice, never lost.
+ */
+public final class DeadLetters {
+
+	private static final Logger logger = LoggerFactory.getLogger(DeadLetters.class);
+
+	private final StringRedisTemplate redis;
+
+	private final EventStreams streams;
+
+	private DeadLetters(StringRedisTemplate redis, EventStreams streams) {
+		this.redis = redis;
+		this.streams = streams;
+	}
+
+	/**
+	 * The dead letters of the streams under {@code prefix}.
+	 * @param connectionFactory how to reach Redis
+	 * @param prefix stream name prefix of the publishers and consumers
+	 */
+	public static DeadLetters of(RedisConnectionFactory connectionFactory, String prefix) {
+		Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+		return new DeadLetters(new StringRedisTemplate(connectionFactory), new EventStreams(prefix));
+	}
+
+	/** Up to {@code count} dead letters, oldest first. */
+	public List<DeadLetter> list(int count) {
+		if (count < 1) {
+			throw new IllegalArgumentException("count must be at least 1, but was " + count);
+		}
+		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
+			.range(this.streams.deadLetter(), Range.unbounded(), Limit.limit().count(count));
+		List<DeadLetter> letters = new ArrayList<>();
+		if (records != null) {
+			for (MapRecord<String, Object, Object> record : records) {
+				letters.add(toDeadLetter(record.getId().getValue(), GroupCommands.fields(record.getValue())));
+			}
+		}
+		return letters;
+	}
+
+	/**
+	 * Replays up to {@code count} dead letters, oldest first.
+	 * @return how many were put back on their stream
+	 */
+	public int replay(int count) {
+		int replayed = 0;
+		for (DeadLetter letter : list(count)) {
+			if (replay(letter)) {
+				replayed++;
+			}
+		}
+		return replayed;
+	}
+
+	/**
+	 * Replays one dead letter.
+	 * @return {@code false} when there is no dead letter with this id (already replayed or deleted)
+	 */
+	public boolean replay(String deadLetterId) {
+		Objects.requireNonNull(deadLetterId, "deadLetterId must not be null");
+		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
+			.range(this.streams.deadLetter(), Range.closed(deadLetterId, deadLetterId));
+		if (records == null || records.isEmpty()) {
+			return false;
+		}
+		return replay(toDeadLetter(deadLetterId, GroupCommands.fields(records.get(0).getValue())));
+	}
+
+	private boolean replay(DeadLetter letter) {
+		if (letter.originalStream().isEmpty()) {
+			logger.warn("Dead letter {} names no original stream; left in {}", letter.id(), this.streams.deadLetter());
+			return false;
+		}
+		this.redis.opsForStream()
+			.add(StreamRecords.string(Map.of(EventCodec.EVENT_FIELD, letter.event()))
+				.withStreamKey(letter.originalStream()));
+		this.redis.opsForStream().delete(this.streams.deadLetter(), letter.id());
+		return true;
+	}
+
+	private static DeadLetter toDeadLetter(String id, Map<String, String> fields) {
+		long deliveryCount;
+		try {
+			deliveryCount = Long.parseLong(fields.getOrDefault(DeadLetterWriter.DELIVERY_COUNT, "0"));
+		}
+		catch (NumberFormatException ex) {
+			deliveryCount = 0;
+		}
+		return new DeadLetter(id, fields.getOrDefault(DeadLetterWriter.EVENT, ""),
+				fields.getOrDefault(DeadLetterWriter.ERROR, ""), fields.getOrDefault(DeadLetterWriter.ORIGINAL_TYPE, ""),
+				fields.getOrDefault(DeadLetterWriter.ORIGINAL_STREAM, ""),
+				fields.getOrDefault(DeadLetterWriter.ORIGINAL_ID, ""), deliveryCount);
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.github.redisstreamclient.events;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
+import org.springframework.data.redis.connection.stream.Consumer;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.PendingMessage;
+import org.springframework.data.redis.connection.stream.PendingMessages;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The consumer-group calls of one consumer, other than reading: acknowledge, claim, list idle pending entries.
+ */
+final class GroupCommands {
+
+	private final StringRedisTemplate redis;
+
+	private final String group;
+
+	private final String consumerName;
+
+	GroupCommands(StringRedisTemplate redis, String group, String consumerName) {
+		this.redis = redis;
+		this.group = group;
+		this.consumerName = consumerName;
+	}
+
+	String group() {
+		return this.group;
+	}
+
+	String consumerName() {
+		return this.consumerName;
+	}
+
+	void ack(String stream, String entryId) {
+		this.redis.opsForStream().acknowledge(stream, this.group, entryId);
+	}
+
+	/**
+	 * XCLAIM to this consumer, which adds one to each entry's delivery count. Only entries idle for at least
+	 * {@code minIdle} are taken, so a consumer that claimed one meanwhile keeps it.
+	 * @return the fields of each claimed entry by id; entries deleted from the stream are missing
+	 */
+	Map<String, Map<String, String>> claim(String stream, Duration minIdle, List<String> entryIds) {
+		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
+			.claim(stream, this.group, this.consumerName, XClaimOptions.minIdle(minIdle).ids(entryIds.toArray(String[]::new)));
+		Map<String, Map<String, String>> claimed = new LinkedHashMap<>();
+		for (MapRecord<String, Object, Object> record : records) {
+			claimed.put(record.getId().getValue(), fields(record.getValue()));
+		}
+		return claimed;
+	}
+
+	/** Pending entries of the whole group idle for at least {@code minIdle}, from {@code fromId} on, oldest first. */
+	List<PendingMessage> idlePending(String stream, String fromId, int count, Duration minIdle) {
+		Range<String> range = Range.rightUnbounded(Range.Bound.inclusive(fromId));
+		PendingMessages pending = this.redis.opsForStream().pending(stream, this.group, range, count, minIdle);
+		return pending.stream().toList();
+	}
+
+	/**
+	 * Removes this consumer from the group when nothing is pending for it, so that consumers named per instance do
+	 * not pile up in the group. With entries pending it stays: removing it would drop them from the group's
+	 * pending list, and nobody could reclaim them.
+	 */
+	void removeConsumerIfIdle(String stream) {
+		Consumer consumer = Consumer.from(this.group, this.consumerName);
+		if (this.redis.opsForStream().pending(stream, consumer).isEmpty()) {
+			this.redis.opsForStream().deleteConsumer(stream, consumer);
+		}
+	}
+
+	static Map<String, String> fields(Map<?, ?> raw) {
+		Map<String, String> fields = new LinkedHashMap<>();
+		raw.forEach((field, value) -> fields.put(String.valueOf(field), String.valueOf(value)));
+		return fields;
+	}
+
+}
