@@ -248,7 +248,9 @@ class FailoverIntegrationTests {
 			long closing = System.nanoTime();
 			leaving.close();
 
-			await().atMost(Duration.ofSeconds(5)).until(() -> survivor.client.ownedStreams().size() == 20);
+			await().pollInterval(Duration.ofMillis(2))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> survivor.client.ownedStreams().size() == 20);
 			Duration handoff = Duration.ofNanos(System.nanoTime() - closing);
 			System.out.println("Handoff of 20 streams on close(): " + handoff.toMillis() + " ms");
 			assertThat(handoff).isLessThanOrEqualTo(Duration.ofSeconds(1));
