@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -148,11 +150,23 @@ public final class RedisServer implements AutoCloseable {
 	 * its log
 	 */
 	public static RedisServer start(String... extraArgs) {
+		return start(RedisServer::freePort, port -> extraArgs);
+	}
+
+	/**
+	 * Starts a server on a port drawn from {@code ports}, with options that may depend on that port; for
+	 * {@link RedisCluster}, whose nodes name their config file after the port and also need port + 10000 free.
+	 * @param ports supplies a candidate port for every attempt
+	 * @param extraArgs the options for a given port, as for {@link #start(String...)}
+	 * @return the running server
+	 */
+	static RedisServer start(IntSupplier ports, IntFunction<String[]> extraArgs) {
 		Path binary = binary();
 		IllegalStateException lastPortClash = null;
 		// The port is free when probed but another process may take it before redis binds it.
 		for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-			RedisServer server = new RedisServer(binary, freePort(), createDataDir(), extraArgs);
+			int port = ports.getAsInt();
+			RedisServer server = new RedisServer(binary, port, createDataDir(), extraArgs.apply(port));
 			try {
 				server.launch();
 				log.debug("Started {}", server);

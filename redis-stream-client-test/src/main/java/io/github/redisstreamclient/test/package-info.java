@@ -5,5 +5,7 @@
  * {@link io.github.redisstreamclient.test.RedisServer#debugSleep(java.time.Duration)}). Use
  * {@link io.github.redisstreamclient.test.RedisServer} directly, or
  * {@link io.github.redisstreamclient.test.RedisTest} for JUnit parameter injection.
+ * {@link io.github.redisstreamclient.test.RedisCluster} runs several of them as a Redis Cluster, with a master
+ * crash followed by its replica's promotion as the failure to test against.
  */
 package io.github.redisstreamclient.test;
