@@ -4,7 +4,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -13,7 +15,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * A consumer in a JVM of its own, so that tests can kill it the hard way (SIGKILL) or freeze it (SIGSTOP) as a crash
  * or a stall happens in production. It prints one line per notification on stdout and takes commands on stdin.
  * <p>
- * Arguments: port service consumerId leaseTtlMillis autoClaim(true|false)
+ * Arguments: port service consumerId leaseTtlMillis autoClaim(true|false) [cluster]
  */
 public final class ConsumerProcess {
 
@@ -26,9 +28,14 @@ public final class ConsumerProcess {
 		String consumerId = args[2];
 		Duration leaseTtl = Duration.ofMillis(Long.parseLong(args[3]));
 		boolean autoClaim = Boolean.parseBoolean(args[4]);
-		LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", port),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
+		LettuceClientConfiguration clientConfiguration = LettuceClientConfiguration.builder()
+			.commandTimeout(Duration.ofSeconds(5))
+			.build();
+		boolean cluster = args.length > 5 && args[5].equals("cluster");
+		LettuceConnectionFactory connectionFactory = cluster
+				? new LettuceConnectionFactory(new RedisClusterConfiguration(List.of("127.0.0.1:" + port)),
+						clientConfiguration)
+				: new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port), clientConfiguration);
 		connectionFactory.afterPropertiesSet();
 		connectionFactory.start();
 		RecoverableStreamClient client = RecoverableStreamClient.builder(connectionFactory, service)

@@ -26,11 +26,21 @@ final class ConsumerProcesses implements AutoCloseable {
 	private final List<Handle> started = new CopyOnWriteArrayList<>();
 
 	Handle start(RedisServer redis, String service, String consumerId, Duration leaseTtl, boolean autoClaim) {
+		return start(redis, service, consumerId, leaseTtl, autoClaim, false);
+	}
+
+	/** A consumer JVM connected to the Redis Cluster that {@code node} belongs to. */
+	Handle startOnCluster(RedisServer node, String service, String consumerId, Duration leaseTtl, boolean autoClaim) {
+		return start(node, service, consumerId, leaseTtl, autoClaim, true);
+	}
+
+	private Handle start(RedisServer redis, String service, String consumerId, Duration leaseTtl, boolean autoClaim,
+			boolean cluster) {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
 				"-cp", System.getProperty("java.class.path"), ConsumerProcess.class.getName(),
 				Integer.toString(redis.port()), service, consumerId, Long.toString(leaseTtl.toMillis()),
-				Boolean.toString(autoClaim));
+				Boolean.toString(autoClaim), cluster ? "cluster" : "standalone");
 		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
 		try {
 			Handle handle = new Handle(builder.start());

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.redisstreamclient.core.KeyspaceNotifications;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,10 @@ public final class ExpiryDetector {
 
 	private @Nullable RedisMessageListenerContainer listenerContainer;
 
+	private @Nullable ClusterPubSub clusterPubSub;
+
+	private final String expiredChannel;
+
 	public ExpiryDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
 			ServiceKeys keys, LeaseStore store, KeyspaceNotifications mode, Duration leaseTtl, Duration sweepInterval,
 			ClientMetrics metrics, ExpiredHandler handler, Runnable onRedisAnswered) {
@@ -94,6 +99,7 @@ public final class ExpiryDetector {
 		this.metrics = metrics;
 		this.handler = handler;
 		this.onRedisAnswered = onRedisAnswered;
+		this.expiredChannel = "__keyevent@" + database() + "__:expired";
 		this.worker = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "rsc-expiry-" + consumerId);
 			thread.setDaemon(true);
@@ -105,38 +111,46 @@ public final class ExpiryDetector {
 	public void start() {
 		this.running = true;
 		this.notificationsEnabled = configureNotifications();
-		List<Topic> topics = new ArrayList<>();
-		topics.add(new ChannelTopic(this.keys.releasedChannel()));
-		String expiredChannel = "__keyevent@" + database() + "__:expired";
-		if (this.mode != KeyspaceNotifications.OFF) {
-			topics.add(new ChannelTopic(expiredChannel));
+		List<String> nodeChannels = (this.mode != KeyspaceNotifications.OFF) ? List.of(this.expiredChannel)
+				: List.of();
+		if (this.connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware()
+				&& lettuce.getNativeClient() instanceof RedisClusterClient cluster) {
+			this.clusterPubSub = new ClusterPubSub(cluster, nodeChannels, List.of(this.keys.releasedChannel()),
+					this::onMessage);
 		}
-		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
-		container.setConnectionFactory(this.connectionFactory);
-		// The listener only queues ids, so it may run on the Redis I/O thread: no thread per message.
-		container.setTaskExecutor(Runnable::run);
-		container.addMessageListener((message, pattern) -> {
-			String channel = new String(message.getChannel(), StandardCharsets.UTF_8);
-			String body = new String(message.getBody(), StandardCharsets.UTF_8);
-			if (channel.equals(expiredChannel)) {
-				String entryId = this.keys.entryIdOfLeaseKey(body);
-				if (entryId != null) {
-					detected(entryId, "notification");
-				}
-			}
-			else {
-				for (String entryId : body.split(",")) {
-					if (!entryId.isBlank()) {
-						detected(entryId.trim(), "handoff");
-					}
-				}
-			}
-		}, topics);
-		container.afterPropertiesSet();
-		container.start();
-		this.listenerContainer = container;
+		else {
+			List<Topic> topics = new ArrayList<>();
+			topics.add(new ChannelTopic(this.keys.releasedChannel()));
+			nodeChannels.forEach((channel) -> topics.add(new ChannelTopic(channel)));
+			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+			container.setConnectionFactory(this.connectionFactory);
+			// The listener only queues ids, so it may run on the Redis I/O thread: no thread per message.
+			container.setTaskExecutor(Runnable::run);
+			container.addMessageListener((message, pattern) -> onMessage(
+					new String(message.getChannel(), StandardCharsets.UTF_8),
+					new String(message.getBody(), StandardCharsets.UTF_8)), topics);
+			container.afterPropertiesSet();
+			container.start();
+			this.listenerContainer = container;
+		}
 		this.worker.scheduleWithFixedDelay(this::sweep, this.sweepInterval.toMillis(), this.sweepInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
+	}
+
+	private void onMessage(String channel, String body) {
+		if (channel.equals(this.expiredChannel)) {
+			String entryId = this.keys.entryIdOfLeaseKey(body);
+			if (entryId != null) {
+				detected(entryId, "notification");
+			}
+		}
+		else {
+			for (String entryId : body.split(",")) {
+				if (!entryId.isBlank()) {
+					detected(entryId.trim(), "handoff");
+				}
+			}
+		}
 	}
 
 	/** Whether keyevent notifications are switched on at the server (as far as this client could tell). */
@@ -205,6 +219,9 @@ public final class ExpiryDetector {
 			return;
 		}
 		recheckNotifications();
+		if (this.clusterPubSub != null) {
+			this.clusterPubSub.refresh();
+		}
 		try {
 			String start = "-";
 			do {
@@ -273,11 +290,23 @@ public final class ExpiryDetector {
 		}
 	}
 
+	/**
+	 * The flags of the server, or on Redis Cluster the flags of the node that covers the least (Spring Data Redis
+	 * asks every node there and prefixes each value with the node's address).
+	 */
 	private String currentNotifyFlags() {
 		Properties config = this.redis.execute(
 				(RedisCallback<Properties>) (connection) -> connection.serverCommands().getConfig("notify-keyspace-events"));
-		String value = (config != null) ? config.getProperty("notify-keyspace-events") : null;
-		return (value != null) ? value : "";
+		String flags = null;
+		for (String name : (config != null) ? config.stringPropertyNames() : java.util.Set.<String>of()) {
+			if (name.equals("notify-keyspace-events") || name.endsWith(".notify-keyspace-events")) {
+				String value = config.getProperty(name);
+				if (flags == null || !covers(value)) {
+					flags = value;
+				}
+			}
+		}
+		return (flags != null) ? flags : "";
 	}
 
 	private static boolean covers(String flags) {
@@ -308,6 +337,9 @@ public final class ExpiryDetector {
 			catch (Exception ex) {
 				logger.debug("Stopping the pub/sub listener failed", ex);
 			}
+		}
+		if (this.clusterPubSub != null) {
+			this.clusterPubSub.close();
 		}
 		this.worker.shutdown();
 		try {

@@ -1,0 +1,66 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pub/sub on Redis Cluster, where keyevent notifications stay on the node that expired the key: Spring Data Redis's
+ * listener container subscribes on one node only. This subscribes with Lettuce's node selection on every node, masters
+ * and replicas, so a replica promoted by a failover already listens; {@link #refresh()} subscribes nodes that joined
+ * since (Lettuce's topology refresh tells it about them).
+ */
+final class ClusterPubSub {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClusterPubSub.class);
+
+	private final StatefulRedisClusterPubSubConnection<String, String> connection;
+
+	private final String[] nodeChannels;
+
+	ClusterPubSub(RedisClusterClient client, List<String> nodeChannels, List<String> clusterChannels,
+			BiConsumer<String, String> onMessage) {
+		this.connection = client.connectPubSub();
+		this.nodeChannels = nodeChannels.toArray(String[]::new);
+		// Node-specific subscriptions report to this listener only with propagation on.
+		this.connection.setNodeMessagePropagation(true);
+		this.connection.addListener(new RedisClusterPubSubAdapter<>() {
+
+			@Override
+			public void message(RedisClusterNode node, String channel, String message) {
+				onMessage.accept(channel, message);
+			}
+
+		});
+		if (!clusterChannels.isEmpty()) {
+			// A plain PUBLISH reaches every node of the cluster, so one subscription is enough.
+			this.connection.sync().subscribe(clusterChannels.toArray(String[]::new));
+		}
+		refresh();
+	}
+
+	/** Subscribes every node the client knows of to the node channels; subscribing again is harmless. */
+	void refresh() {
+		if (this.nodeChannels.length == 0) {
+			return;
+		}
+		try {
+			this.connection.sync().all().commands().subscribe(this.nodeChannels);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Subscribing the cluster nodes to {} failed; expiries are found by the sweep meanwhile: {}",
+					List.of(this.nodeChannels), ex.toString());
+		}
+	}
+
+	void close() {
+		this.connection.close();
+	}
+
+}
