@@ -1,0 +1,249 @@
+package io.github.redisstreamclient.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.redisstreamclient.benchmarks.Section.Table;
+import io.github.redisstreamclient.core.KeyspaceNotifications;
+import io.github.redisstreamclient.core.RecoverableStreamClient;
+import io.github.redisstreamclient.core.StreamNotification;
+import io.github.redisstreamclient.test.RedisServer;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static io.github.redisstreamclient.benchmarks.Bench.fmt;
+
+/**
+ * Benchmark 2: LBS entries in, STREAM_ADDED out, with 1 and 4 consumers, against a raw Lettuce XREADGROUP + SET loop
+ * doing the same work.
+ */
+final class AssignmentBenchmark {
+
+	static final String SERVICE = "assign";
+
+	static final int READ_COUNT = 100;
+
+	static final Duration TTL = Duration.ofSeconds(30);
+
+	record Result(String contender, int consumers, int entries, double seconds, RedisStats.Delta redis,
+			double clientCpuPercent, double readerCpuPercent) {
+
+		double perSecond() {
+			return this.entries / this.seconds;
+		}
+
+		/** Round trips; the raw loop's SETs are its own round trips, not commands run by a script. */
+		long roundTrips() {
+			return this.redis.roundTrips() + (this.contender.startsWith("raw") ? this.redis.calls("set") : 0);
+		}
+
+	}
+
+	private AssignmentBenchmark() {
+	}
+
+	static Section run(Section.Context ctx) {
+		int entries = ctx.quick() ? 10_000 : 100_000;
+		List<Result> results = new ArrayList<>();
+		for (int consumers : List.of(1, 4)) {
+			// Warm-up of both paths (JIT), not reported.
+			if (consumers == 1) {
+				ours(ctx.redis(), 1, Math.min(entries, 20_000));
+				raw(ctx.redis(), 1, Math.min(entries, 20_000));
+			}
+			results.add(ours(ctx.redis(), consumers, entries));
+			results.add(raw(ctx.redis(), consumers, entries));
+		}
+		return render(ctx, results, entries);
+	}
+
+	private static void prepare(RedisServer redis, int entries) {
+		Bench.reset(redis);
+		// The group exists before the backlog, so every entry is new to it ('>').
+		redis.command("XGROUP", "CREATE", SERVICE + "-input", SERVICE + "-group", "0", "MKSTREAM");
+		RedisClient raw = Bench.rawClient(redis);
+		try {
+			Bench.fillLbs(raw, SERVICE, "data-", entries);
+		}
+		finally {
+			Bench.shutdown(raw);
+		}
+		redis.command("CONFIG", "RESETSTAT");
+		ClientStats.heapAfterGc();
+	}
+
+	static Result ours(RedisServer redis, int consumers, int entries) {
+		prepare(redis, entries);
+		AtomicLong added = new AtomicLong();
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		List<RecoverableStreamClient> clients = new ArrayList<>();
+		for (int i = 0; i < consumers; i++) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			factories.add(factory);
+			clients.add(RecoverableStreamClient.builder(factory, SERVICE)
+				.consumerId("assign-" + i)
+				.leaseTtl(TTL)
+				.lbsIdleTime(TTL.multipliedBy(3))
+				.maxOwnedStreams(entries)
+				.lbsBatchSize(READ_COUNT)
+				.keyspaceNotifications(KeyspaceNotifications.AUTO)
+				.listener((n) -> {
+					if (n.type() == StreamNotification.Type.STREAM_ADDED) {
+						added.incrementAndGet();
+					}
+				})
+				.build());
+		}
+		RedisStats before = RedisStats.read(redis);
+		ClientStats.Cpu cpu = ClientStats.Cpu.start();
+		long start = System.nanoTime();
+		clients.forEach(RecoverableStreamClient::start);
+		Bench.await(entries + " STREAM_ADDED", Duration.ofMinutes(10), 2, () -> added.get() >= entries);
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double clientCpu = cpu.percent();
+		RedisStats.Delta delta = RedisStats.read(redis).since(before);
+		// The LBS reader threads were started by start(), so their CPU time is all spent in this run.
+		double readerCpu = 100.0 * threadsCpuNanos("rsc-lbs-") / 1e9 / seconds / consumers;
+		clients.forEach(RecoverableStreamClient::close);
+		factories.forEach(LettuceConnectionFactory::destroy);
+		Result result = new Result("redis-stream-client", consumers, entries, seconds, delta, clientCpu, readerCpu);
+		Bench.log("assignment: ours x%d: %d in %.2f s = %.0f/s, redis cpu %.1f%%, client cpu %.1f%%, reader cpu %.1f%%, "
+				+ "top %s", consumers, entries, seconds, result.perSecond(), delta.cpuPercent(), clientCpu, readerCpu,
+				delta.topCommands(6));
+		return result;
+	}
+
+	static Result raw(RedisServer redis, int consumers, int entries) {
+		prepare(redis, entries);
+		RedisClient client = Bench.rawClient(redis);
+		AtomicLong done = new AtomicLong();
+		AtomicLong readerCpuNanos = new AtomicLong();
+		List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+		for (int i = 0; i < consumers; i++) {
+			connections.add(client.connect());
+		}
+		List<Thread> threads = new ArrayList<>();
+		RedisStats before = RedisStats.read(redis);
+		ClientStats.Cpu cpu = ClientStats.Cpu.start();
+		long start = System.nanoTime();
+		for (int i = 0; i < consumers; i++) {
+			RedisCommands<String, String> sync = connections.get(i).sync();
+			String name = "raw-" + i;
+			Thread thread = new Thread(() -> {
+				long token = 0;
+				SetArgs setArgs = SetArgs.Builder.nx().px(TTL.toMillis());
+				while (done.get() < entries) {
+					List<StreamMessage<String, String>> messages = sync.xreadgroup(
+							Consumer.from(SERVICE + "-group", name), XReadArgs.Builder.count(READ_COUNT).block(100),
+							XReadArgs.StreamOffset.lastConsumed(SERVICE + "-input"));
+					for (StreamMessage<String, String> message : messages) {
+						sync.set("{" + SERVICE + "-input}:lease:" + message.getId(), name + ":" + (++token), setArgs);
+						done.incrementAndGet();
+					}
+				}
+				readerCpuNanos.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+			}, "raw-assign-" + i);
+			threads.add(thread);
+			thread.start();
+		}
+		for (Thread thread : threads) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		double clientCpu = cpu.percent();
+		RedisStats.Delta delta = RedisStats.read(redis).since(before);
+		connections.forEach(StatefulRedisConnection::close);
+		Bench.shutdown(client);
+		double readerCpu = 100.0 * readerCpuNanos.get() / 1e9 / seconds / consumers;
+		Result result = new Result("raw Lettuce XREADGROUP + SET", consumers, entries, seconds, delta, clientCpu,
+				readerCpu);
+		Bench.log("assignment: raw x%d: %d in %.2f s = %.0f/s, redis cpu %.1f%%, client cpu %.1f%%, reader cpu %.1f%%, "
+				+ "top %s", consumers, entries, seconds, result.perSecond(), delta.cpuPercent(), clientCpu, readerCpu,
+				delta.topCommands(6));
+		return result;
+	}
+
+	/** CPU time of the live threads whose name starts with {@code prefix}. */
+	static long threadsCpuNanos(String prefix) {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long sum = 0;
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith(prefix)) {
+				long cpu = threads.getThreadCpuTime(thread.getId());
+				sum += Math.max(cpu, 0);
+			}
+		}
+		return sum;
+	}
+
+	private static Section render(Section.Context ctx, List<Result> results, int entries) {
+		StringBuilder md = new StringBuilder();
+		md.append("A backlog of **").append(fmt(entries)).append("** LBS entries (written by a pipelined `XADD` ")
+			.append("before the clock starts, to a group created at `0`) is drained by N consumers in this JVM; the ")
+			.append("clock runs from `start()` of the first client to the last `STREAM_ADDED` notification reaching ")
+			.append("the listener. Per entry our client parses the JSON, runs `acquire.lua` (EXISTS + INCR fence + ")
+			.append("SET PX) and queues the notification; the raw loop does `XREADGROUP COUNT ").append(READ_COUNT)
+			.append("` + one `SET lease NX PX` per entry, synchronously, one connection per consumer thread. ")
+			.append("Same read count (").append(READ_COUNT).append("), lease TTL ").append(TTL.toSeconds())
+			.append(" s for both.\n\n");
+		Table table = new Table("consumers", "contender", "assignments/s", "time (s)", "Redis round trips/s",
+				"round trips per assignment", "Redis CPU (% of a core)", "client CPU (% of a core)",
+				"reading thread on CPU (% of its wall time, per consumer)");
+		for (Result r : results) {
+			table.row(r.consumers(), r.contender(), fmt(r.perSecond(), 0), fmt(r.seconds(), 2),
+					fmt(r.roundTrips() / r.redis().seconds(), 0), fmt((double) r.roundTrips() / r.entries(), 2),
+					fmt(r.redis().cpuPercent(), 1), fmt(r.clientCpuPercent(), 1), fmt(r.readerCpuPercent(), 1));
+		}
+		md.append(table).append('\n');
+		Table targets = new Table("target", "measured", "verdict");
+		for (int consumers : List.of(1, 4)) {
+			Result ours = find(results, consumers, "redis-stream-client");
+			Result raw = find(results, consumers, "raw");
+			double ratio = ours.perSecond() / raw.perSecond();
+			if (consumers == 1) {
+				targets.row("≥ 10,000 assignments/s, one consumer", fmt(ours.perSecond(), 0) + "/s",
+						Section.verdict(ours.perSecond() >= 10_000));
+			}
+			targets.row("≥ 0.5 of the raw loop, " + consumers + " consumer(s)",
+					fmt(ours.perSecond(), 0) + " / " + fmt(raw.perSecond(), 0) + " = **" + fmt(ratio, 2) + "**",
+					Section.verdict(ratio >= 0.5));
+		}
+		md.append(targets).append('\n');
+		Map<String, List<Double>> series = new LinkedHashMap<>();
+		for (Result r : results) {
+			series.computeIfAbsent(r.contender(), (k) -> new ArrayList<>()).add(r.perSecond());
+		}
+		md.append("![Assignment throughput](")
+			.append(Charts.bars(ctx.outputDir(), "perf-assignment", "Assignments per second (LBS entry → STREAM_ADDED)",
+					"consumers", "assignments/s", List.of("1 consumer", "4 consumers"), series, false))
+			.append(")\n");
+		return new Section("assignment", md.toString());
+	}
+
+	private static Result find(List<Result> results, int consumers, String prefix) {
+		return results.stream()
+			.filter((r) -> r.consumers() == consumers && r.contender().startsWith(prefix))
+			.findFirst()
+			.orElseThrow();
+	}
+
+}
