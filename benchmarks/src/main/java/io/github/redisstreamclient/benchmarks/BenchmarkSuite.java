@@ -83,6 +83,7 @@ public final class BenchmarkSuite {
 				}
 				Bench.log("=== %s ===", key);
 				long start = System.nanoTime();
+				String loadBefore = loadAverage();
 				String markdown;
 				try {
 					markdown = benchmarks.get(key).apply(ctx).markdown();
@@ -93,7 +94,9 @@ public final class BenchmarkSuite {
 				}
 				double minutes = (System.nanoTime() - start) / 60e9;
 				String stamped = "<!-- run: " + started + " -->\n_Run " + started + ", took "
-						+ Bench.fmt(minutes, 1) + " min._\n\n" + markdown;
+						+ Bench.fmt(minutes, 1) + " min; load average (1 min) of the machine at the start / end: "
+						+ loadBefore + " / " + loadAverage() + " (this harness and its Redis included)._\n\n"
+						+ markdown;
 				Files.writeString(sections.resolve(key + ".md"), stamped, StandardCharsets.UTF_8);
 				Bench.reset(redis);
 			}
@@ -223,6 +226,16 @@ public final class BenchmarkSuite {
 			// not Linux
 		}
 		return "? RAM";
+	}
+
+	/** The 1-minute load average, to show whether something else ran on the machine meanwhile. */
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (IOException | RuntimeException ex) {
+			return "?";
+		}
 	}
 
 	private static String cpuModel() {
