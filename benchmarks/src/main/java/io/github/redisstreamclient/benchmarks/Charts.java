@@ -98,6 +98,15 @@ final class Charts {
 		return save(chart, dir, fileName);
 	}
 
+	/** Rates as a short comma-separated list. */
+	static String list(double[] values) {
+		StringBuilder text = new StringBuilder();
+		for (double v : values) {
+			text.append(text.length() > 0 ? ", " : "").append(Bench.fmt(v, 0));
+		}
+		return text.toString();
+	}
+
 	private static String save(CategoryChart chart, Path dir, String fileName) {
 		try {
 			Files.createDirectories(dir);
