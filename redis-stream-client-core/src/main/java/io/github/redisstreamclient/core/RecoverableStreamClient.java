@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.internal.ClientMetrics;
 import io.github.redisstreamclient.core.internal.ExpiryDetector;
+import io.github.redisstreamclient.core.internal.GroupReader;
 import io.github.redisstreamclient.core.internal.LbsMessages;
 import io.github.redisstreamclient.core.internal.LbsMessages.LbsMessage;
 import io.github.redisstreamclient.core.internal.LbsMessages.MalformedEntryException;
-import io.github.redisstreamclient.core.internal.LbsReader;
 import io.github.redisstreamclient.core.internal.Lease;
 import io.github.redisstreamclient.core.internal.LeaseRegistry;
 import io.github.redisstreamclient.core.internal.LeaseRenewer;
@@ -75,7 +75,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private final ExpiryDetector detector;
 
-	private final LbsReader reader;
+	private final GroupReader reader;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
@@ -94,9 +94,9 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		this.store = new LeaseStore(this.redis, this.keys, this.id, options.leaseTtl);
 		this.dispatcher = new NotificationDispatcher("rsc-notify-" + this.id, options.notificationThreads,
 				options.notificationQueueCapacity, options.listener, this.metrics);
-		this.reader = new LbsReader(options.connectionFactory, this.keys, this.id, options.lbsBatchSize,
-				options.lbsBlockTime, options.retryPolicy, this::onLbsEntry, (error) -> createGroup("0"),
-				this::onReaderTerminated);
+		this.reader = new GroupReader("rsc-lbs-" + this.id, options.connectionFactory, this.keys.group(), this.id,
+				List.of(this.keys.lbs()), options.lbsBlockTime, options.retryPolicy, this::reserveForRead,
+				this::onLbsBatch, this::onReadFailed, this::onReaderTerminated);
 		this.renewer = new LeaseRenewer(this.id, this.registry, this.store, options.leaseRenewalBatchSize,
 				options.leaseRenewalInterval(), this.metrics, this::onLeaseLost, this.reader::redisAnswered);
 		this.detector = new ExpiryDetector(this.id, options.connectionFactory, this.redis, this.keys, this.store,
@@ -318,7 +318,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	/** Whether the LBS subscription is polling. */
 	public boolean isReading() {
-		return this.reader.isActive();
+		return this.reader.isRunning();
 	}
 
 	/** When the last lease renewal tick succeeded; {@code null} before {@link #start()}. */
@@ -373,48 +373,55 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		}
 	}
 
-	private void onLbsEntry(MapRecord<String, String, String> entry) {
-		String entryId = entry.getId().getValue();
-		LbsMessage message;
+	/**
+	 * Waits for room and reserves permits for the next LBS read, up to a batch: at {@code maxOwnedStreams} the
+	 * reader waits here, so it never reads an entry this consumer could not own.
+	 */
+	private int reserveForRead() throws InterruptedException {
+		if (!this.registry.reservePermit(() -> this.state.get() == State.RUNNING)) {
+			return 0;
+		}
+		return 1 + this.registry.tryReservePermits(this.options.lbsBatchSize - 1);
+	}
+
+	/** Leases a batch of new LBS entries in one script call; {@code reserved} permits were taken for it. */
+	private boolean onLbsBatch(List<GroupReader.Record> batch, int reserved) {
+		int unused = reserved;
 		try {
-			message = LbsMessages.parse(entry.getValue());
+			List<String> entryIds = new ArrayList<>(batch.size());
+			List<LbsMessage> messages = new ArrayList<>(batch.size());
+			for (GroupReader.Record record : batch) {
+				try {
+					messages.add(LbsMessages.parse(record.fields()));
+					entryIds.add(record.id());
+				}
+				catch (MalformedEntryException ex) {
+					deadLetter(record.id(), record.fields(), ex.getMessage());
+					this.redis.opsForStream().acknowledge(this.keys.lbs(), this.keys.group(), record.id());
+					this.redis.opsForStream().delete(this.keys.lbs(), record.id());
+				}
+			}
+			if (entryIds.isEmpty()) {
+				return true;
+			}
+			// When this fails the entries stay pending without a lease: the sweep hands them out once idle.
+			long[] tokens = this.store.acquire(entryIds);
+			for (int i = 0; i < tokens.length; i++) {
+				if (tokens[i] < 0) {
+					continue;
+				}
+				Lease lease = new Lease(new StreamRef(messages.get(i).dataStreamName(), entryIds.get(i)),
+						messages.get(i).info(), tokens[i], this.id, this.leaseOwner);
+				this.registry.add(lease);
+				unused--;
+				this.metrics.assigned();
+				this.dispatcher.dispatch(StreamNotification.added(lease.ref(), lease.info(), tokens[i], false));
+			}
+			return true;
 		}
-		catch (MalformedEntryException ex) {
-			deadLetter(entryId, entry.getValue(), ex.getMessage());
-			this.redis.opsForStream().acknowledge(this.keys.lbs(), this.keys.group(), entryId);
-			this.redis.opsForStream().delete(this.keys.lbs(), entryId);
-			return;
+		finally {
+			this.registry.returnPermits(unused);
 		}
-		boolean reserved;
-		try {
-			// At maxOwnedStreams the reader waits here, so no new LBS entry is read until a stream ends.
-			reserved = this.registry.reservePermit(() -> this.state.get() == State.RUNNING);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return;
-		}
-		if (!reserved) {
-			return;
-		}
-		long token;
-		try {
-			token = this.store.acquire(entryId);
-		}
-		catch (RuntimeException ex) {
-			// The entry stays pending without a lease: the sweep hands it to a consumer once it is idle.
-			this.registry.returnPermits(1);
-			throw ex;
-		}
-		if (token < 0) {
-			this.registry.returnPermits(1);
-			return;
-		}
-		Lease lease = new Lease(new StreamRef(message.dataStreamName(), entryId), message.info(), token, this.id,
-				this.leaseOwner);
-		this.registry.add(lease);
-		this.metrics.assigned();
-		this.dispatcher.dispatch(StreamNotification.added(lease.ref(), lease.info(), token, false));
 	}
 
 	private void onExpired(List<ExpiryDetector.Detected> expired) {
@@ -536,6 +543,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		logger.warn("Consumer {} lost its lease on '{}' ({})", this.id, lease.name(), lease.entryId());
 		this.dispatcher.dispatch(StreamNotification.disowned(lease.ref(), lease.info(), lease.fencingToken(),
 				"lease lost: another consumer took the stream, or it lapsed while this consumer stalled"));
+	}
+
+	private void onReadFailed(RuntimeException error) {
+		if (GroupReader.causedBy(error, "NOGROUP")) {
+			// Redis lost the group (a restart without persistence): entries added since are read from the start.
+			createGroup("0");
+		}
 	}
 
 	private void onReaderTerminated(String reason) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import io.github.redisstreamclient.core.internal.GroupReader;
+
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.ReadOffset;
 import org.springframework.data.redis.core.RedisCallback;
@@ -79,19 +81,10 @@ public final class EventStreamAdmin {
 			this.redis.opsForStream().createGroup(stream, ReadOffset.from("0"), group);
 		}
 		catch (RuntimeException ex) {
-			if (!causedBy(ex, "BUSYGROUP")) {
+			if (!GroupReader.causedBy(ex, "BUSYGROUP")) {
 				throw ex;
 			}
 		}
-	}
-
-	static boolean causedBy(Throwable error, String text) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t.getMessage() != null && t.getMessage().contains(text)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

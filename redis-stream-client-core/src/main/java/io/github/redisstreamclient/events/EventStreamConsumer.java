@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.RetryPolicy;
+import io.github.redisstreamclient.core.internal.GroupReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,7 +72,7 @@ public final class EventStreamConsumer implements AutoCloseable {
 
 	private final WorkerPool workers;
 
-	private final StreamReader reader;
+	private final GroupReader reader;
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
@@ -104,8 +105,10 @@ public final class EventStreamConsumer implements AutoCloseable {
 		DeliveryProcessor processor = new DeliveryProcessor(options.handler, names, options.maxDeliveries, this.group,
 				new DeadLetterWriter(redis, names, this.group), retries, this.held, this.metrics);
 		this.workers = new WorkerPool(this.consumerName, options.concurrency, this.queue, processor::process);
-		this.reader = new StreamReader(options.connectionFactory, this.group, this.streams, options.batchSize,
-				options.blockTime, options.connectionRetry, this::readEntry, this::createGroups,
+		int batchSize = options.batchSize;
+		this.reader = new GroupReader("rsc-events-reader-" + this.consumerName, options.connectionFactory,
+				this.groupName, this.consumerName, this.streams, options.blockTime, options.connectionRetry,
+				() -> batchSize, this::readBatch, this::readFailed,
 				(reason) -> logger.error("Consumer {} stopped reading: {}", this.consumerName, reason));
 	}
 
@@ -194,6 +197,23 @@ public final class EventStreamConsumer implements AutoCloseable {
 	private void createGroups() {
 		for (String type : this.eventTypes) {
 			this.admin.createGroup(type, this.groupName);
+		}
+	}
+
+	private boolean readBatch(List<GroupReader.Record> batch, int requested) throws InterruptedException {
+		for (GroupReader.Record record : batch) {
+			// A new entry read with '>' has been delivered once.
+			if (!readEntry(new Delivery(record.stream(), record.id(), 1, record.fields()))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void readFailed(RuntimeException error) {
+		if (GroupReader.causedBy(error, "NOGROUP")) {
+			// Redis lost its data: the groups are created again before the next attempt.
+			createGroups();
 		}
 	}
 

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -153,7 +154,7 @@ class StreamOwnershipIntegrationTests {
 	void atMaxOwnedStreamsAConsumerStopsTakingAndAnotherGetsTheRest(LettuceConnectionFactory factory) {
 		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
 		try (TestConsumer full = TestConsumer.start(factory, this.service, "full",
-				(b) -> b.maxOwnedStreams(2).lbsBatchSize(1).autoClaim(true))) {
+				(b) -> b.maxOwnedStreams(2).autoClaim(true))) {
 			for (int i = 1; i <= 4; i++) {
 				lbs.add("s" + i);
 			}
@@ -165,6 +166,11 @@ class StreamOwnershipIntegrationTests {
 				List<String> all = new ArrayList<>(full.ownedNames());
 				all.addAll(other.ownedNames());
 				assertThat(all).containsExactlyInAnyOrder("s1", "s2", "s3", "s4");
+				// The full consumer read no more than it could own (its read COUNT follows its free room), so the
+				// other one got s3 and s4 straight from the LBS, not after they idled in the full one's pending list.
+				var pending = new StringRedisTemplate(factory).opsForStream()
+					.pending(this.service + "-input", this.service + "-group");
+				assertThat(pending.getPendingMessagesPerConsumer()).containsEntry(full.client.id(), 2L);
 
 				// Room again: the full consumer takes new work once it finishes some.
 				full.client.done(full.ownedNames().get(0));

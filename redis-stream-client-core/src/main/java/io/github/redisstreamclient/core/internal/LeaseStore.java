@@ -19,7 +19,8 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class LeaseStore {
 
-	private static final RedisScript<Long> ACQUIRE = script("acquire", Long.class);
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> ACQUIRE = script("acquire", List.class);
 
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> CLAIM = script("claim", List.class);
@@ -68,9 +69,25 @@ public final class LeaseStore {
 
 	/** Leases a freshly delivered entry: its fencing token, or -1 when another consumer holds it. */
 	public long acquire(String entryId) {
-		Long token = this.redis.execute(ACQUIRE, List.of(this.keys.leaseKey(entryId), this.keys.fence()),
-				this.consumerId, this.ttlMillis);
-		return (token != null) ? token : -1;
+		return acquire(List.of(entryId))[0];
+	}
+
+	/**
+	 * Leases a batch of freshly delivered entries in one call: per entry its fencing token, or -1 when another
+	 * consumer holds it.
+	 */
+	public long[] acquire(List<String> entryIds) {
+		List<String> scriptKeys = new ArrayList<>(entryIds.size() + 1);
+		scriptKeys.add(this.keys.fence());
+		for (String entryId : entryIds) {
+			scriptKeys.add(this.keys.leaseKey(entryId));
+		}
+		List<?> replies = this.redis.execute(ACQUIRE, scriptKeys, this.consumerId, this.ttlMillis);
+		long[] tokens = new long[entryIds.size()];
+		for (int i = 0; i < tokens.length; i++) {
+			tokens[i] = (replies != null && i < replies.size()) ? ((Number) replies.get(i)).longValue() : -1;
+		}
+		return tokens;
 	}
 
 	/** Claims entries whose lease is gone, in one call. */

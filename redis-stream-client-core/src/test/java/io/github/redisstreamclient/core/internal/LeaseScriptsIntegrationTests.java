@@ -156,6 +156,24 @@ class LeaseScriptsIntegrationTests {
 	}
 
 	@Test
+	void acquireLeasesABatchInOneCallSkippingTheLeasesOthersHold() {
+		String free1 = delivered("consumer-a", "s1");
+		String held = delivered("consumer-a", "s2");
+		String free2 = delivered("consumer-a", "s3");
+		long theirs = this.b.acquire(held);
+
+		long[] tokens = this.a.acquire(List.of(free1, held, free2));
+
+		assertThat(tokens).hasSize(3);
+		assertThat(tokens[0]).isGreaterThan(theirs);
+		assertThat(tokens[1]).isEqualTo(-1);
+		assertThat(tokens[2]).isGreaterThan(tokens[0]);
+		assertThat(leaseValue(free1)).isEqualTo("consumer-a:" + tokens[0]);
+		assertThat(leaseValue(held)).isEqualTo("consumer-b:" + theirs);
+		assertThat(leaseValue(free2)).isEqualTo("consumer-a:" + tokens[2]);
+	}
+
+	@Test
 	void claimTakesAnEntryWithoutLeaseAndMovesItsPendingEntry() {
 		String id = delivered("consumer-a", "s1");
 

@@ -1,10 +1,16 @@
--- Takes the lease of a freshly delivered LBS entry and hands out a fencing token, atomically.
--- KEYS[1] lease key, KEYS[2] fence counter
+-- Takes the leases of a batch of freshly delivered LBS entries, each with its own fencing token, in one call.
+-- KEYS[1] fence counter, KEYS[2..n] lease keys
 -- ARGV[1] consumer id, ARGV[2] lease TTL in ms
--- Returns the fencing token, or -1 when another consumer already holds the lease (it claimed the entry first).
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return -1
+-- Returns per lease key its fencing token, or -1 when another consumer already holds that lease (it claimed the
+-- entry first).
+local tokens = {}
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    tokens[#tokens + 1] = -1
+  else
+    local token = redis.call('INCR', KEYS[1])
+    redis.call('SET', KEYS[i], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
+    tokens[#tokens + 1] = token
+  end
 end
-local token = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'PX', ARGV[2])
-return token
+return tokens

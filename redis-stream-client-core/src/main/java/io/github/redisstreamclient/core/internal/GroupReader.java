@@ -1,0 +1,281 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import io.github.redisstreamclient.core.RetryPolicy;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.StreamOffset;
+import org.springframework.data.redis.connection.stream.StreamReadOptions;
+
+/**
+ * One thread reading new entries for a consumer group: {@code XREADGROUP GROUP <group> <consumer> COUNT <n> BLOCK
+ * <block> STREAMS <s1> ... > ...} in a loop, handing each batch to a {@link BatchSink}.
+ * <p>
+ * Spring Data Redis's {@code StreamMessageListenerContainer} is not used for two reasons measured on the LBS
+ * assignment path: it hands records over one at a time, so the work per entry cannot be batched into one script
+ * call, and every poll borrows a connection through the template, which for a blocking command means opening a
+ * new dedicated connection per poll. This reader keeps one connection for its blocking reads and drops it after an
+ * error, since after a Redis restart a fresh connection is the quickest way back.
+ * <p>
+ * Errors pause the thread with exponential backoff per the {@link RetryPolicy}; when they are used up the reader
+ * stops and reports why. {@link #redisAnswered()} resets the count when another of the client's calls got through.
+ */
+public final class GroupReader {
+
+	private static final Logger logger = LoggerFactory.getLogger(GroupReader.class);
+
+	private final String name;
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final String group;
+
+	private final String consumer;
+
+	private final StreamOffset<byte[]>[] offsets;
+
+	private final Duration blockTime;
+
+	private final RetryPolicy retryPolicy;
+
+	private final ReadCount readCount;
+
+	private final BatchSink sink;
+
+	private final Consumer<RuntimeException> onFailure;
+
+	private final Consumer<String> onGaveUp;
+
+	private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+	private volatile boolean running;
+
+	private @Nullable Thread thread;
+
+	private @Nullable RedisConnection connection;
+
+	/**
+	 * @param name the reader thread's name
+	 * @param readCount the {@code COUNT} of the next read, asked before each read; it may wait
+	 * @param onFailure told of each failed read before the backoff pause (for example to create a lost group)
+	 * @param onGaveUp told why, once the retries are used up
+	 */
+	@SuppressWarnings("unchecked")
+	public GroupReader(String name, RedisConnectionFactory connectionFactory, String group, String consumer,
+			List<String> streams, Duration blockTime, RetryPolicy retryPolicy, ReadCount readCount, BatchSink sink,
+			Consumer<RuntimeException> onFailure, Consumer<String> onGaveUp) {
+		this.name = name;
+		this.connectionFactory = connectionFactory;
+		this.group = group;
+		this.consumer = consumer;
+		this.offsets = streams.stream()
+			.map((stream) -> StreamOffset.create(stream.getBytes(StandardCharsets.UTF_8), ReadOffset.lastConsumed()))
+			.toArray(StreamOffset[]::new);
+		this.blockTime = blockTime;
+		this.retryPolicy = retryPolicy;
+		this.readCount = readCount;
+		this.sink = sink;
+		this.onFailure = onFailure;
+		this.onGaveUp = onGaveUp;
+	}
+
+	public void start() {
+		this.running = true;
+		Thread reader = new Thread(this::run, this.name);
+		reader.setDaemon(true);
+		this.thread = reader;
+		reader.start();
+	}
+
+	/** Whether the reader thread is still reading. */
+	public boolean isRunning() {
+		Thread reader = this.thread;
+		return this.running && reader != null && reader.isAlive();
+	}
+
+	/** Resets the failure count: Redis answered another of the client's calls. */
+	public void redisAnswered() {
+		this.consecutiveFailures.set(0);
+	}
+
+	/**
+	 * Stops after the current read, which returns within the block time, and waits for the thread; interrupts it
+	 * if it takes longer. Called on the reader thread itself (from the sink) it only stops the loop.
+	 */
+	public void stop() {
+		this.running = false;
+		Thread reader = this.thread;
+		if (reader == null || reader == Thread.currentThread()) {
+			return;
+		}
+		try {
+			reader.join(this.blockTime.toMillis() + 1000);
+			if (reader.isAlive()) {
+				reader.interrupt();
+				reader.join(1000);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void run() {
+		try {
+			while (this.running) {
+				int count = this.readCount.next();
+				if (count <= 0 || !this.running) {
+					return;
+				}
+				List<Record> batch;
+				try {
+					batch = read(count);
+				}
+				catch (RuntimeException ex) {
+					this.readCount.unused(count);
+					if (!this.running || !backOff(ex)) {
+						return;
+					}
+					continue;
+				}
+				try {
+					if (!this.sink.deliver(batch, count)) {
+						return;
+					}
+					this.consecutiveFailures.set(0);
+				}
+				catch (RuntimeException ex) {
+					// Redis failed while the batch was handled (the sink left its entries pending): same backoff.
+					if (!this.running || !backOff(ex)) {
+						return;
+					}
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			closeConnection();
+		}
+	}
+
+	private List<Record> read(int count) {
+		RedisConnection current = this.connection;
+		if (current == null) {
+			current = this.connectionFactory.getConnection();
+			this.connection = current;
+		}
+		List<ByteRecord> records = current.streamCommands()
+			.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(this.group, this.consumer),
+					StreamReadOptions.empty().count(count).block(this.blockTime), this.offsets);
+		if (records == null || records.isEmpty()) {
+			return List.of();
+		}
+		List<Record> batch = new ArrayList<>(records.size());
+		for (ByteRecord record : records) {
+			Map<String, String> fields = new LinkedHashMap<>();
+			record.getValue()
+				.forEach((field, value) -> fields.put(new String(field, StandardCharsets.UTF_8),
+						new String(value, StandardCharsets.UTF_8)));
+			batch.add(new Record(new String(record.getStream(), StandardCharsets.UTF_8), record.getId().getValue(),
+					fields));
+		}
+		return batch;
+	}
+
+	/** Pauses before the next attempt; {@code false} when the retries are used up or the reader was stopped. */
+	private boolean backOff(RuntimeException error) throws InterruptedException {
+		closeConnection();
+		int failures = this.consecutiveFailures.incrementAndGet();
+		if (!this.retryPolicy.allowsRetry(failures)) {
+			this.running = false;
+			String reason = this.name + ": reading failed " + failures + " time(s) in a row, retries exhausted ("
+					+ this.retryPolicy + "): " + error;
+			logger.error(reason);
+			this.onGaveUp.accept(reason);
+			return false;
+		}
+		try {
+			this.onFailure.accept(error);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("{}: handling a failed read failed", this.name, ex);
+		}
+		Duration delay = this.retryPolicy.delayAfter(failures);
+		logger.warn("{}: reading failed ({} in a row), retrying in {} ms: {}", this.name, failures, delay.toMillis(),
+				error.toString());
+		long deadline = System.nanoTime() + delay.toNanos();
+		// Sliced so that stop() does not wait for a long backoff.
+		while (this.running && System.nanoTime() < deadline) {
+			Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+		}
+		return this.running;
+	}
+
+	private void closeConnection() {
+		RedisConnection current = this.connection;
+		this.connection = null;
+		if (current != null) {
+			try {
+				current.close();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("{}: closing the reader connection failed", this.name, ex);
+			}
+		}
+	}
+
+	/** Whether the cause chain of {@code error} carries a Redis error code such as {@code NOGROUP}. */
+	public static boolean causedBy(Throwable error, String code) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t.getMessage() != null && t.getMessage().contains(code)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** An entry read with {@code >}: new to the group, delivered once. */
+	public record Record(String stream, String id, Map<String, String> fields) {
+	}
+
+	/** How many entries the next read asks for. */
+	public interface ReadCount {
+
+		/** The {@code COUNT} of the next read; may wait (for room); 0 stops the reader. */
+		int next() throws InterruptedException;
+
+		/** A read asked for {@code count} entries and failed: whatever was set aside for them is free again. */
+		default void unused(int count) {
+		}
+
+	}
+
+	/** Where the reader puts each batch. */
+	@FunctionalInterface
+	public interface BatchSink {
+
+		/**
+		 * Takes a batch (possibly empty, when the block time passed) read with {@code COUNT requested}.
+		 * @return {@code false} to stop reading (the consumer is closing)
+		 */
+		boolean deliver(List<Record> batch, int requested) throws InterruptedException;
+
+	}
+
+}
