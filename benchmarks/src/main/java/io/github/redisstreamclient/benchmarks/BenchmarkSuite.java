@@ -23,22 +23,23 @@ import io.github.redisstreamclient.test.RedisServer;
  * Runs the benchmarks against one private {@code redis-server} and writes {@code PERFORMANCE.md} with PNG charts.
  * <p>
  * System properties: {@code bench.quick} (a short smoke run, written to {@code bench.quickOutput} instead of the
- * docs), {@code bench.only} (comma-separated subset of renewal, assignment, failover, events, hold),
+ * docs), {@code bench.only} (comma-separated subset of renewal, assignment, failover, events, consumers,
+ * hold),
  * {@code bench.docs}, {@code bench.quickOutput}, {@code bench.sections} (where each section's last result is kept, so
  * a subset run still writes a whole document).
  */
 public final class BenchmarkSuite {
 
 	/** Run order: the 10-minute hold last. */
-	static final List<String> ORDER = List.of("renewal", "assignment", "failover", "events", "hold");
+	static final List<String> ORDER = List.of("renewal", "assignment", "failover", "events", "consumers", "hold");
 
 	/** Document order. */
-	static final List<String> DOC_ORDER = List.of("renewal", "hold", "assignment", "failover", "events");
+	static final List<String> DOC_ORDER = List.of("renewal", "hold", "assignment", "failover", "events", "consumers");
 
 	static final Map<String, String> TITLES = Map.of("renewal",
 			"1. Lease renewal: 1k / 10k / 100k held leases, side by side", "hold",
 			"1b. 100k leases held for 10 minutes", "assignment", "2. Assignment throughput", "failover",
-			"3. Failover latency", "events", "4. Event streams");
+			"3. Failover latency", "events", "4. Event streams", "consumers", "5. Many consumers on one LBS");
 
 	private BenchmarkSuite() {
 	}
@@ -71,6 +72,7 @@ public final class BenchmarkSuite {
 		benchmarks.put("assignment", AssignmentBenchmark::run);
 		benchmarks.put("failover", FailoverBenchmark::run);
 		benchmarks.put("events", EventsBenchmark::run);
+		benchmarks.put("consumers", ConsumersBenchmark::run);
 		benchmarks.put("hold", RenewalBenchmark::hold);
 		String redisVersion;
 		long suiteStart = System.nanoTime();

@@ -207,6 +207,61 @@ class FailoverIntegrationTests {
 	}
 
 	@Test
+	void consumersTakeTurnsToSweepInsteadOfEachWalkingThePendingList(RedisServer redis,
+			LettuceConnectionFactory factory) {
+		Duration interval = Duration.ofMillis(400);
+		List<TestConsumer> consumers = new ArrayList<>();
+		try {
+			for (String id : List.of("a", "b", "c")) {
+				consumers.add(TestConsumer.start(factory, this.service, id,
+						(b) -> b.sweepInterval(interval).keyspaceNotifications(KeyspaceNotifications.OFF)));
+			}
+			// Each sweep is one XPENDING page here (nothing else calls XPENDING while no lease lapses). Three
+			// consumers sweeping on their own would make 6 in about one interval; taking turns, 6 sweeps need at
+			// least 5 periods of 7/8 interval, however slow the machine.
+			long before = xpendingCalls(redis);
+			long start = System.nanoTime();
+			await().atMost(Duration.ofSeconds(15)).until(() -> xpendingCalls(redis) - before >= 6);
+			long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+			assertThat(elapsedMillis).isGreaterThanOrEqualTo(5 * (interval.toMillis() * 7 / 8));
+		}
+		finally {
+			consumers.forEach(TestConsumer::close);
+		}
+	}
+
+	@Test
+	void theSweepersFindingsReachTheConsumersWhoseTurnItWasNot(RedisServer redis, LettuceConnectionFactory factory) {
+		ConsumerProcesses.Handle owner = this.processes.start(redis, this.service, "owner", TTL, false);
+		LoadBalancerStream.of(factory, this.service).add("session-1");
+		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
+		// Notifications off for both; 'never' would not sweep for minutes, so it can only hear of the expiry from
+		// the consumer whose turn it was.
+		try (TestConsumer sweeper = TestConsumer.start(factory, this.service, "sweeper",
+				(b) -> b.sweepInterval(Duration.ofMillis(500)).keyspaceNotifications(KeyspaceNotifications.OFF));
+				TestConsumer never = TestConsumer.start(factory, this.service, "never",
+						(b) -> b.sweepInterval(Duration.ofMinutes(10))
+							.keyspaceNotifications(KeyspaceNotifications.OFF))) {
+			owner.kill();
+
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !sweeper.of(Type.STREAM_EXPIRED).isEmpty() && !never.of(Type.STREAM_EXPIRED).isEmpty());
+			assertThat(never.of(Type.STREAM_EXPIRED).get(0).streamName()).isEqualTo("session-1");
+			assertThat(sweeper.of(Type.STREAM_EXPIRED).get(0).streamName()).isEqualTo("session-1");
+		}
+	}
+
+	private static long xpendingCalls(RedisServer redis) {
+		String stats = (String) redis.command("INFO", "commandstats");
+		for (String line : stats.split("\r?\n")) {
+			if (line.startsWith("cmdstat_xpending:")) {
+				return Long.parseLong(line.replaceAll(".*\\bcalls=(\\d+).*", "$1"));
+			}
+		}
+		return 0;
+	}
+
+	@Test
 	void stalledOwnerIsDisownedAndItsStaleTokenNoLongerRenews(RedisServer redis, LettuceConnectionFactory factory) {
 		ConsumerProcesses.Handle stalled = this.processes.start(redis, this.service, "stalled", TTL, false);
 		String entryId = LoadBalancerStream.of(factory, this.service).add("session-1");

@@ -35,12 +35,22 @@ import org.springframework.data.redis.listener.Topic;
  * <li>a periodic sweep of the LBS pending entries whose lease key is gone, which catches what pub/sub lost and
  * serves alone where {@code CONFIG} is refused.</li>
  * </ul>
+ * The consumers of a service take turns to sweep ({@code sweep-turn.lua}): every {@code sweepInterval / 8} each asks
+ * whether a sweep started within the last {@code 7/8 sweepInterval}, and the first to find none sweeps and
+ * announces what it found on the released channel. So the pending list is walked about once per interval whatever
+ * the number of consumers, and an expiry still waits at most one interval for a sweep.
  */
 public final class ExpiryDetector {
 
 	private static final Logger logger = LoggerFactory.getLogger(ExpiryDetector.class);
 
 	private static final int SWEEP_PAGE = 1000;
+
+	/** A sweep's findings are announced in messages of at most this many entry ids. */
+	private static final int ANNOUNCE_BATCH = 1000;
+
+	/** First line of a released-channel message that announces a sweep's findings (then the sweeper, then ids). */
+	private static final String SWEPT = "swept";
 
 	private static final Duration NOTIFICATION_CHECK_INTERVAL = Duration.ofMinutes(1);
 
@@ -66,6 +76,8 @@ public final class ExpiryDetector {
 
 	private final ScheduledExecutorService worker;
 
+	private final String consumerId;
+
 	private final ConcurrentLinkedQueue<Detected> detected = new ConcurrentLinkedQueue<>();
 
 	private final Set<String> queued = ConcurrentHashMap.newKeySet();
@@ -89,6 +101,7 @@ public final class ExpiryDetector {
 	public ExpiryDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
 			ServiceKeys keys, LeaseStore store, KeyspaceNotifications mode, Duration leaseTtl, Duration sweepInterval,
 			ClientMetrics metrics, ExpiredHandler handler, Runnable onRedisAnswered) {
+		this.consumerId = consumerId;
 		this.connectionFactory = connectionFactory;
 		this.redis = redis;
 		this.keys = keys;
@@ -133,8 +146,10 @@ public final class ExpiryDetector {
 			container.start();
 			this.listenerContainer = container;
 		}
-		this.worker.scheduleWithFixedDelay(this::sweep, this.sweepInterval.toMillis(), this.sweepInterval.toMillis(),
-				TimeUnit.MILLISECONDS);
+		long attempt = Math.max(1, this.sweepInterval.toMillis() / 8);
+		this.worker.scheduleWithFixedDelay(this::sweepIfDue, attempt, attempt, TimeUnit.MILLISECONDS);
+		this.worker.scheduleWithFixedDelay(this::maintain, this.sweepInterval.toMillis(),
+				this.sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void onMessage(String channel, String body) {
@@ -144,11 +159,22 @@ public final class ExpiryDetector {
 				detected(entryId, "notification");
 			}
 		}
+		else if (body.startsWith(SWEPT + "\n")) {
+			String[] parts = body.split("\n", 3);
+			// The sweeper queued its findings itself.
+			if (parts.length == 3 && !parts[1].equals(this.consumerId)) {
+				queueAll(parts[2], "sweep");
+			}
+		}
 		else {
-			for (String entryId : body.split(",")) {
-				if (!entryId.isBlank()) {
-					detected(entryId.trim(), "handoff");
-				}
+			queueAll(body, "handoff");
+		}
+	}
+
+	private void queueAll(String commaSeparatedIds, String source) {
+		for (String entryId : commaSeparatedIds.split(",")) {
+			if (!entryId.isBlank()) {
+				detected(entryId.trim(), source);
 			}
 		}
 	}
@@ -213,8 +239,8 @@ public final class ExpiryDetector {
 		}
 	}
 
-	/** Walks the LBS pending entries idle longer than the lease TTL whose lease is gone. */
-	void sweep() {
+	/** Re-checks the notification flags and, on Redis Cluster, the node subscriptions. */
+	private void maintain() {
 		if (!this.running) {
 			return;
 		}
@@ -222,20 +248,45 @@ public final class ExpiryDetector {
 		if (this.clusterPubSub != null) {
 			this.clusterPubSub.refresh();
 		}
+	}
+
+	/** Sweeps when it is this consumer's turn: no consumer of the service started a sweep within 7/8 interval. */
+	void sweepIfDue() {
+		if (!this.running) {
+			return;
+		}
 		try {
-			String start = "-";
-			do {
-				LeaseStore.ExpiredPage page = this.store.findExpired(this.leaseTtl, start, SWEEP_PAGE);
-				for (String entryId : page.entryIds()) {
-					detected(entryId, "sweep");
-				}
-				start = page.next();
+			Duration period = this.sweepInterval.minus(this.sweepInterval.dividedBy(8));
+			if (this.store.takeSweepTurn(period)) {
+				sweep();
 			}
-			while (start != null && this.running);
 			this.onRedisAnswered.run();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Sweep of the LBS pending entries failed: {}", ex.toString());
+		}
+	}
+
+	/**
+	 * Walks the LBS pending entries idle longer than the lease TTL whose lease is gone, queues them and tells the
+	 * other consumers.
+	 */
+	private void sweep() {
+		List<String> found = new ArrayList<>();
+		String start = "-";
+		do {
+			LeaseStore.ExpiredPage page = this.store.findExpired(this.leaseTtl, start, SWEEP_PAGE);
+			for (String entryId : page.entryIds()) {
+				detected(entryId, "sweep");
+				found.add(entryId);
+			}
+			start = page.next();
+		}
+		while (start != null && this.running);
+		for (int from = 0; from < found.size(); from += ANNOUNCE_BATCH) {
+			List<String> ids = found.subList(from, Math.min(from + ANNOUNCE_BATCH, found.size()));
+			this.redis.convertAndSend(this.keys.releasedChannel(),
+					SWEPT + "\n" + this.consumerId + "\n" + String.join(",", ids));
 		}
 	}
 

@@ -37,6 +37,8 @@ public final class LeaseStore {
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> FIND_EXPIRED = script("find-expired", List.class);
 
+	private static final RedisScript<Long> SWEEP_TURN = script("sweep-turn", Long.class);
+
 	private final StringRedisTemplate redis;
 
 	private final ServiceKeys keys;
@@ -193,6 +195,15 @@ public final class LeaseStore {
 			ids.add((String) id);
 		}
 		return new ExpiredPage(ids, (next == null || next.isEmpty()) ? null : next);
+	}
+
+	/**
+	 * Whether the caller sweeps now: true when no consumer of the service started a sweep within {@code period};
+	 * the start is then recorded.
+	 */
+	public boolean takeSweepTurn(Duration period) {
+		Long turn = this.redis.execute(SWEEP_TURN, List.of(this.keys.sweep()), Long.toString(period.toMillis()));
+		return turn != null && turn == 1;
 	}
 
 	private static Map<String, String> fieldMap(List<?> flat) {

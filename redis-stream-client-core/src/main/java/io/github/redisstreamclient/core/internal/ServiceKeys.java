@@ -22,6 +22,8 @@ public final class ServiceKeys {
 
 	private final String releasedChannel;
 
+	private final String sweep;
+
 	private final String deadLetter;
 
 	public ServiceKeys(String service) {
@@ -36,6 +38,7 @@ public final class ServiceKeys {
 		this.fence = tag + ":fence";
 		this.checkpoint = tag + ":checkpoint";
 		this.releasedChannel = service + "-released";
+		this.sweep = tag + ":sweep";
 		this.deadLetter = this.lbs + ":dlq";
 	}
 
@@ -74,9 +77,17 @@ public final class ServiceKeys {
 		return this.checkpoint;
 	}
 
-	/** Pub/sub channel on which a closing consumer announces the streams it hands off. */
+	/**
+	 * Pub/sub channel on which a closing consumer announces the streams it hands off, and the consumer whose turn
+	 * it was to sweep announces the expired leases it found.
+	 */
 	public String releasedChannel() {
 		return this.releasedChannel;
+	}
+
+	/** When the last sweep of the pending entries started, shared by the service's consumers. */
+	public String sweep() {
+		return this.sweep;
 	}
 
 	/** Stream that receives malformed LBS entries with the reason, {@code <service>-input:dlq}. */

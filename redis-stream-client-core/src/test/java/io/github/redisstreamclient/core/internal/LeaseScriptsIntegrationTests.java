@@ -17,6 +17,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One test per branch of each lease script, against a real Redis.
@@ -171,6 +172,17 @@ class LeaseScriptsIntegrationTests {
 		assertThat(leaseValue(free1)).isEqualTo("consumer-a:" + tokens[0]);
 		assertThat(leaseValue(held)).isEqualTo("consumer-b:" + theirs);
 		assertThat(leaseValue(free2)).isEqualTo("consumer-a:" + tokens[2]);
+	}
+
+	@Test
+	void sweepTurnGoesToTheFirstConsumerDueAndIsJudgedByEachCallersOwnPeriod() {
+		assertThat(this.a.takeSweepTurn(Duration.ofMinutes(10))).isTrue();
+		// Someone swept just now: not due for b with the same period.
+		assertThat(this.b.takeSweepTurn(Duration.ofMinutes(10))).isFalse();
+		assertThat(this.redis.command("GET", this.keys.sweep())).isNotNull();
+		// A consumer with a short period is not held back by one with a long period.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.b.takeSweepTurn(Duration.ofMillis(50)));
+		assertThat(this.a.takeSweepTurn(Duration.ofMinutes(10))).isFalse();
 	}
 
 	@Test

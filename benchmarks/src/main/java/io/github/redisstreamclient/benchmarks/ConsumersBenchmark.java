@@ -1,0 +1,146 @@
+package io.github.redisstreamclient.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.redisstreamclient.benchmarks.Section.Table;
+import io.github.redisstreamclient.core.KeyspaceNotifications;
+import io.github.redisstreamclient.core.RecoverableStreamClient;
+import io.github.redisstreamclient.core.StreamNotification;
+import io.github.redisstreamclient.test.RedisServer;
+import io.lettuce.core.RedisClient;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static io.github.redisstreamclient.benchmarks.Bench.fmt;
+
+/**
+ * Benchmark 5: one service's streams held by 1 to 64 consumers, all with the default settings. What does each further
+ * consumer cost Redis while nothing fails? The renewals depend on the number of leases only; the LBS reads, the
+ * sweep and the pub/sub subscriptions are per consumer.
+ */
+final class ConsumersBenchmark {
+
+	static final String SERVICE = "many";
+
+	static final List<Integer> CONSUMERS = List.of(1, 4, 16, 64);
+
+	record Result(int consumers, int streams, RedisStats.Delta redis, double clientCpuPercent, long lost) {
+
+		double perSecond(String command) {
+			return this.redis.calls(command) / this.redis.seconds();
+		}
+
+	}
+
+	private ConsumersBenchmark() {
+	}
+
+	static Section run(Section.Context ctx) {
+		int streams = ctx.quick() ? 10_000 : 100_000;
+		Duration window = ctx.quick() ? Duration.ofSeconds(10) : Duration.ofSeconds(30);
+		List<Result> results = new ArrayList<>();
+		for (int consumers : CONSUMERS) {
+			results.add(measure(ctx.redis(), consumers, streams, window));
+		}
+		return render(ctx, results, streams, window);
+	}
+
+	static Result measure(RedisServer redis, int consumers, int streams, Duration window) {
+		Bench.reset(redis);
+		redis.command("XGROUP", "CREATE", SERVICE + "-input", SERVICE + "-group", "0", "MKSTREAM");
+		RedisClient raw = Bench.rawClient(redis);
+		try {
+			Bench.fillLbs(raw, SERVICE, "data-", streams);
+		}
+		finally {
+			Bench.shutdown(raw);
+		}
+		AtomicLong added = new AtomicLong();
+		AtomicLong lost = new AtomicLong();
+		// Every consumer may hold its share and no more, so the backlog spreads evenly.
+		int share = (streams + consumers - 1) / consumers;
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		List<RecoverableStreamClient> clients = new ArrayList<>();
+		for (int i = 0; i < consumers; i++) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			factories.add(factory);
+			RecoverableStreamClient client = RecoverableStreamClient.builder(factory, SERVICE)
+				.consumerId("many-" + i)
+				.maxOwnedStreams(share)
+				.keyspaceNotifications(KeyspaceNotifications.AUTO)
+				.listener((n) -> {
+					if (n.type() == StreamNotification.Type.STREAM_ADDED) {
+						added.incrementAndGet();
+					}
+					else if (n.type() == StreamNotification.Type.STREAM_DISOWNED) {
+						lost.incrementAndGet();
+					}
+				})
+				.build();
+			clients.add(client);
+			client.start();
+		}
+		try {
+			Bench.await(streams + " streams owned", Duration.ofMinutes(5), 10, () -> added.get() >= streams);
+			// Past the first renewal and sweep of every consumer.
+			Bench.sleep(RecoverableStreamClient.Builder.DEFAULT_SWEEP_INTERVAL.toMillis());
+			redis.command("CONFIG", "RESETSTAT");
+			RedisStats before = RedisStats.read(redis);
+			long lostBefore = lost.get();
+			ClientStats.Cpu cpu = ClientStats.Cpu.start();
+			Bench.sleep(window.toMillis());
+			RedisStats.Delta delta = RedisStats.read(redis).since(before);
+			Result result = new Result(consumers, streams, delta, cpu.percent(), lost.get() - lostBefore);
+			Bench.log("consumers: %d x %d streams: redis cpu %.1f%%, %.0f round trips/s, %.0f commands/s, "
+					+ "client cpu %.1f%%, lost %d, expired keys %d, top %s", consumers, share, delta.cpuPercent(),
+					delta.roundTripsPerSecond(), delta.commandsPerSecond(), result.clientCpuPercent(), result.lost(),
+					delta.expiredKeys(), delta.topCommands(8));
+			return result;
+		}
+		finally {
+			clients.forEach(RecoverableStreamClient::close);
+			factories.forEach(LettuceConnectionFactory::destroy);
+		}
+	}
+
+	private static Section render(Section.Context ctx, List<Result> results, int streams, Duration window) {
+		StringBuilder md = new StringBuilder();
+		md.append("**").append(fmt(streams)).append("** streams of one service are held by N consumers (each a ")
+			.append("client with its own connection factory, in this JVM; each may own at most streams / N, so the ")
+			.append("backlog spreads evenly), all with the defaults: lease TTL ")
+			.append(RecoverableStreamClient.Builder.DEFAULT_LEASE_TTL.toMillis()).append(" ms, sweep every ")
+			.append(RecoverableStreamClient.Builder.DEFAULT_SWEEP_INTERVAL.toSeconds())
+			.append(" s, keyspace notifications on. Once every stream is owned and a sweep interval has passed, ")
+			.append("Redis is measured over ").append(window.toSeconds())
+			.append(" s in which nothing fails: what holding costs, and what each further consumer adds. ")
+			.append("`renew.lua` runs a `GET` + `PEXPIRE` per lease; the sweep's `find-expired.lua` an `XPENDING` ")
+			.append("page and an `EXISTS` per pending entry it walks.\n\n");
+		Table table = new Table("consumers", "streams each", "Redis CPU (% of a core)", "round trips/s",
+				"commands/s (scripts' included)", "renewal `PEXPIRE`/s", "sweep `EXISTS`/s", "`XPENDING`/s",
+				"`XREADGROUP`/s", "client CPU (% of a core, all consumers)", "leases lost", "lease keys expired");
+		for (Result r : results) {
+			table.row(r.consumers(), fmt((r.streams() + r.consumers() - 1) / r.consumers()),
+					fmt(r.redis().cpuPercent(), 1), fmt(r.redis().roundTripsPerSecond(), 1),
+					fmt(r.redis().commandsPerSecond(), 0), fmt(r.perSecond("pexpire"), 0),
+					fmt(r.perSecond("exists"), 0), fmt(r.perSecond("xpending"), 1), fmt(r.perSecond("xreadgroup"), 1),
+					fmt(r.clientCpuPercent(), 1), r.lost(), r.redis().expiredKeys());
+		}
+		md.append(table).append('\n');
+		Map<String, List<Double>> series = new LinkedHashMap<>();
+		for (Result r : results) {
+			series.computeIfAbsent("Redis CPU (% of a core)", (k) -> new ArrayList<>()).add(r.redis().cpuPercent());
+		}
+		md.append("![Redis CPU by number of consumers](")
+			.append(Charts.bars(ctx.outputDir(), "perf-consumers",
+					"Redis CPU holding " + fmt(streams) + " streams, by number of consumers", "consumers",
+					"% of a core", results.stream().map((r) -> r.consumers() + " consumers").toList(), series, false))
+			.append(")\n");
+		return new Section("consumers", md.toString());
+	}
+
+}
