@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.redisstreamclient.benchmarks.Section.Table;
 import io.github.redisstreamclient.core.KeyspaceNotifications;
+import io.github.redisstreamclient.core.LoadBalancerStream;
 import io.github.redisstreamclient.core.RecoverableStreamClient;
 import io.github.redisstreamclient.core.StreamNotification;
 import io.github.redisstreamclient.test.RedisServer;
@@ -95,7 +96,52 @@ final class AssignmentBenchmark {
 			results.add(Result.median(raw));
 			results.add(Result.median(pipelined));
 		}
-		return render(ctx, results, entries);
+		List<double[]> producers = new ArrayList<>();
+		for (int threads : List.of(1, 4)) {
+			producers.add(new double[] { threads, produce(ctx.redis(), threads, ctx.quick() ? 5_000 : 40_000) });
+		}
+		return render(ctx, results, entries, producers);
+	}
+
+	/** {@code LoadBalancerStream.add} from {@code threads} threads sharing one client: entries added per second. */
+	static double produce(RedisServer redis, int threads, int entries) {
+		Bench.reset(redis);
+		LettuceConnectionFactory factory = redis.connectionFactory();
+		try {
+			LoadBalancerStream lbs = LoadBalancerStream.of(factory, SERVICE);
+			lbs.add("warm-up");
+			AtomicLong next = new AtomicLong();
+			AtomicLong added = new AtomicLong();
+			List<Thread> workers = new ArrayList<>();
+			long start = System.nanoTime();
+			for (int t = 0; t < threads; t++) {
+				Thread worker = new Thread(() -> {
+					long i;
+					while ((i = next.getAndIncrement()) < entries) {
+						lbs.add("data-" + i, Map.of("n", i));
+						added.incrementAndGet();
+					}
+				}, "producer-" + t);
+				workers.add(worker);
+				worker.start();
+			}
+			for (Thread worker : workers) {
+				worker.join();
+			}
+			if (added.get() != entries) {
+				throw new IllegalStateException("Only " + added.get() + " of " + entries + " LBS entries were added");
+			}
+			double perSecond = entries / ((System.nanoTime() - start) / 1e9);
+			Bench.log("assignment: producer x%d threads: %.0f LBS entries/s", threads, perSecond);
+			return perSecond;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		finally {
+			factory.destroy();
+		}
 	}
 
 	private static void prepare(RedisServer redis, int entries) {
@@ -253,7 +299,7 @@ final class AssignmentBenchmark {
 		return sum;
 	}
 
-	private static Section render(Section.Context ctx, List<Result> results, int entries) {
+	private static Section render(Section.Context ctx, List<Result> results, int entries, List<double[]> producers) {
 		StringBuilder md = new StringBuilder();
 		md.append("A backlog of **").append(fmt(entries)).append("** LBS entries (written by a pipelined `XADD` ")
 			.append("before the clock starts, to a group created at `0`) is drained by N consumers in this JVM; the ")
@@ -302,6 +348,13 @@ final class AssignmentBenchmark {
 			.append(Charts.bars(ctx.outputDir(), "perf-assignment", "Assignments per second (LBS entry → STREAM_ADDED)",
 					"consumers", "assignments/s", List.of("1 consumer", "4 consumers"), series, false))
 			.append(")\n");
+		md.append("\nThe producer side, for the operating limits: `LoadBalancerStream.add` (one `XADD` each, waited for) ")
+			.append("from threads sharing one client (Lettuce pipelines their commands on its one connection).\n\n");
+		Table producerTable = new Table("producer threads", "LBS entries added per second");
+		for (double[] p : producers) {
+			producerTable.row((int) p[0], fmt(p[1], 0));
+		}
+		md.append(producerTable);
 		return new Section("assignment", md.toString());
 	}
 

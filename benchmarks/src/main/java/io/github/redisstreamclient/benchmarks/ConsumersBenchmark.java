@@ -29,7 +29,9 @@ final class ConsumersBenchmark {
 
 	static final List<Integer> CONSUMERS = List.of(1, 4, 16, 64);
 
-	record Result(int consumers, int streams, RedisStats.Delta redis, double clientCpuPercent, long lost) {
+	/** {@code redisBytesPerStream}: Redis {@code used_memory} with every stream owned, less the empty server's. */
+	record Result(int consumers, int streams, RedisStats.Delta redis, double clientCpuPercent, long lost,
+			double redisBytesPerStream) {
 
 		double perSecond(String command) {
 			return this.redis.calls(command) / this.redis.seconds();
@@ -52,6 +54,7 @@ final class ConsumersBenchmark {
 
 	static Result measure(RedisServer redis, int consumers, int streams, Duration window) {
 		Bench.reset(redis);
+		long emptyMemory = usedMemory(redis);
 		redis.command("XGROUP", "CREATE", SERVICE + "-input", SERVICE + "-group", "0", "MKSTREAM");
 		RedisClient raw = Bench.rawClient(redis);
 		try {
@@ -95,17 +98,23 @@ final class ConsumersBenchmark {
 			ClientStats.Cpu cpu = ClientStats.Cpu.start();
 			Bench.sleep(window.toMillis());
 			RedisStats.Delta delta = RedisStats.read(redis).since(before);
-			Result result = new Result(consumers, streams, delta, cpu.percent(), lost.get() - lostBefore);
+			double bytesPerStream = (double) (usedMemory(redis) - emptyMemory) / streams;
+			Result result = new Result(consumers, streams, delta, cpu.percent(), lost.get() - lostBefore,
+					bytesPerStream);
 			Bench.log("consumers: %d x %d streams: redis cpu %.1f%%, %.0f round trips/s, %.0f commands/s, "
-					+ "client cpu %.1f%%, lost %d, expired keys %d, top %s", consumers, share, delta.cpuPercent(),
-					delta.roundTripsPerSecond(), delta.commandsPerSecond(), result.clientCpuPercent(), result.lost(),
-					delta.expiredKeys(), delta.topCommands(8));
+					+ "client cpu %.1f%%, lost %d, expired keys %d, redis %.0f B/stream, top %s", consumers, share,
+					delta.cpuPercent(), delta.roundTripsPerSecond(), delta.commandsPerSecond(), result.clientCpuPercent(),
+					result.lost(), delta.expiredKeys(), bytesPerStream, delta.topCommands(8));
 			return result;
 		}
 		finally {
 			clients.forEach(RecoverableStreamClient::close);
 			factories.forEach(LettuceConnectionFactory::destroy);
 		}
+	}
+
+	private static long usedMemory(RedisServer redis) {
+		return Long.parseLong(RedisStats.fields((String) redis.command("INFO", "memory")).get("used_memory"));
 	}
 
 	private static Section render(Section.Context ctx, List<Result> results, int streams, Duration window) {
@@ -119,16 +128,20 @@ final class ConsumersBenchmark {
 			.append("Redis is measured over ").append(window.toSeconds())
 			.append(" s in which nothing fails: what holding costs, and what each further consumer adds. ")
 			.append("`renew.lua` runs a `GET` + `PEXPIRE` per lease; the sweep's `find-expired.lua` an `XPENDING` ")
-			.append("page and an `EXISTS` per pending entry it walks.\n\n");
+			.append("page and an `EXISTS` per pending entry it walks; the consumers take turns to sweep ")
+			.append("(`sweep-turn.lua`, a `TIME` + `GET` per consumer every interval / 8). Redis memory per stream is ")
+			.append("`used_memory` with every stream owned less the empty server's: the LBS entry (with its JSON), ")
+			.append("its pending-list entry and its lease key.\n\n");
 		Table table = new Table("consumers", "streams each", "Redis CPU (% of a core)", "round trips/s",
 				"commands/s (scripts' included)", "renewal `PEXPIRE`/s", "sweep `EXISTS`/s", "`XPENDING`/s",
-				"`XREADGROUP`/s", "client CPU (% of a core, all consumers)", "leases lost", "lease keys expired");
+				"`XREADGROUP`/s", "client CPU (% of a core, all consumers)", "leases lost", "lease keys expired",
+				"Redis memory per stream (bytes)");
 		for (Result r : results) {
 			table.row(r.consumers(), fmt((r.streams() + r.consumers() - 1) / r.consumers()),
 					fmt(r.redis().cpuPercent(), 1), fmt(r.redis().roundTripsPerSecond(), 1),
 					fmt(r.redis().commandsPerSecond(), 0), fmt(r.perSecond("pexpire"), 0),
 					fmt(r.perSecond("exists"), 0), fmt(r.perSecond("xpending"), 1), fmt(r.perSecond("xreadgroup"), 1),
-					fmt(r.clientCpuPercent(), 1), r.lost(), r.redis().expiredKeys());
+					fmt(r.clientCpuPercent(), 1), r.lost(), r.redis().expiredKeys(), fmt(r.redisBytesPerStream(), 0));
 		}
 		md.append(table).append('\n');
 		Map<String, List<Double>> series = new LinkedHashMap<>();
