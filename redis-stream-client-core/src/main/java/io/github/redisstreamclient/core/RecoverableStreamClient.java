@@ -100,8 +100,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		this.renewer = new LeaseRenewer(this.id, this.registry, this.store, options.leaseRenewalBatchSize,
 				options.leaseRenewalInterval(), this.metrics, this::onLeaseLost, this.reader::redisAnswered);
 		this.detector = new ExpiryDetector(this.id, options.connectionFactory, this.redis, this.keys, this.store,
-				options.keyspaceNotifications, options.leaseTtl, options.sweepInterval, this.metrics,
-				this::onExpired, this.reader::redisAnswered);
+				options.keyspaceNotifications, options.leaseTtl, options.sweepInterval,
+				options.notificationCheckInterval, this.metrics, this::onExpired, this.reader::redisAnswered);
 	}
 
 	/**
@@ -672,6 +672,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 		private KeyspaceNotifications keyspaceNotifications = KeyspaceNotifications.AUTO;
 
+		private Duration notificationCheckInterval = Duration.ofMinutes(1);
+
 		private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
 
 		private int leaseRenewalBatchSize = DEFAULT_LEASE_RENEWAL_BATCH_SIZE;
@@ -767,6 +769,15 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		/** Interval of the sweep that finds expired leases whose notification was lost. */
 		public Builder sweepInterval(Duration sweepInterval) {
 			this.sweepInterval = sweepInterval;
+			return this;
+		}
+
+		/**
+		 * How often {@code AUTO} and {@code FORCE} check that the server still publishes expired events (a restarted
+		 * Redis forgets {@code CONFIG SET}); at the sweeps, once a minute by default. Not public: tests shorten it.
+		 */
+		Builder notificationCheckInterval(Duration interval) {
+			this.notificationCheckInterval = interval;
 			return this;
 		}
 

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import io.github.redisstreamclient.core.StreamNotification.Type;
 import io.github.redisstreamclient.test.RedisServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -20,6 +21,42 @@ import static org.awaitility.Awaitility.await;
 class RedisOutageIntegrationTests {
 
 	private final String service = "svc-" + UUID.randomUUID();
+
+	@Test
+	void notificationFlagsARestartedRedisForgotAreSetAgainAndExpiriesAreHeardAgain() {
+		try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always")) {
+			LettuceConnectionFactory factory = redis.connectionFactory();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor",
+					(b) -> b.autoClaim(true)
+						.retryPolicy(RetryPolicy.unlimited())
+						.sweepInterval(Duration.ofMillis(300))
+						.notificationCheckInterval(Duration.ofMillis(300))
+						.meterRegistry(meters))) {
+				assertThat(notifyFlags(redis)).contains("E").containsAnyOf("x", "A");
+
+				// The flags were set by CONFIG SET, which a restart forgets; cleared here as well, so that the test
+				// does not depend on whether the client looked before or after the restart.
+				redis.kill();
+				redis.restart();
+				redis.command("CONFIG", "SET", "notify-keyspace-events", "");
+
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> notifyFlags(redis).contains("E") && notifyFlags(redis).contains("x"));
+				// Expiries are published again: a lease key of the service that expires is heard of as a keyevent.
+				redis.command("SET", "{" + this.service + "-input}:lease:0-1", "redis-consumer-gone:1", "PX", "100");
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> meters.find("redis.stream.client.expirations.detected")
+						.tag("source", "notification")
+						.counter() != null);
+			}
+		}
+	}
+
+	private static String notifyFlags(RedisServer redis) {
+		Object reply = redis.command("CONFIG", "GET", "notify-keyspace-events");
+		return String.valueOf(((java.util.List<?>) reply).get(1));
+	}
 
 	@Test
 	void readerComesBackAfterRedisRestartAndNoEntryIsLost() {

@@ -52,8 +52,6 @@ public final class ExpiryDetector {
 	/** First line of a released-channel message that announces a sweep's findings (then the sweeper, then ids). */
 	private static final String SWEPT = "swept";
 
-	private static final Duration NOTIFICATION_CHECK_INTERVAL = Duration.ofMinutes(1);
-
 	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
@@ -67,6 +65,8 @@ public final class ExpiryDetector {
 	private final Duration leaseTtl;
 
 	private final Duration sweepInterval;
+
+	private final Duration notificationCheckInterval;
 
 	private final ClientMetrics metrics;
 
@@ -100,7 +100,8 @@ public final class ExpiryDetector {
 
 	public ExpiryDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
 			ServiceKeys keys, LeaseStore store, KeyspaceNotifications mode, Duration leaseTtl, Duration sweepInterval,
-			ClientMetrics metrics, ExpiredHandler handler, Runnable onRedisAnswered) {
+			Duration notificationCheckInterval, ClientMetrics metrics, ExpiredHandler handler,
+			Runnable onRedisAnswered) {
 		this.consumerId = consumerId;
 		this.connectionFactory = connectionFactory;
 		this.redis = redis;
@@ -109,6 +110,7 @@ public final class ExpiryDetector {
 		this.mode = mode;
 		this.leaseTtl = leaseTtl;
 		this.sweepInterval = sweepInterval;
+		this.notificationCheckInterval = notificationCheckInterval;
 		this.metrics = metrics;
 		this.handler = handler;
 		this.onRedisAnswered = onRedisAnswered;
@@ -291,12 +293,13 @@ public final class ExpiryDetector {
 	}
 
 	/**
-	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags once a minute and set them again, so
+	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags now and then (once a minute by default) and
+	 * set them again, so
 	 * notifications come back without a client restart. Meanwhile the sweep covers.
 	 */
 	private void recheckNotifications() {
 		if (this.mode == KeyspaceNotifications.OFF || this.configRefused
-				|| System.nanoTime() - this.lastNotificationCheck < NOTIFICATION_CHECK_INTERVAL.toNanos()) {
+				|| System.nanoTime() - this.lastNotificationCheck < this.notificationCheckInterval.toNanos()) {
 			return;
 		}
 		this.lastNotificationCheck = System.nanoTime();
