@@ -39,6 +39,29 @@ final class ConsumersBenchmark {
 
 	}
 
+	/** How one dead consumer's streams were shared by the survivors. */
+	record Spread(int streams, int survivors, int[] claimedBy, double allClaimedMillis) {
+
+		int min() {
+			return java.util.Arrays.stream(this.claimedBy).min().orElse(0);
+		}
+
+		int max() {
+			return java.util.Arrays.stream(this.claimedBy).max().orElse(0);
+		}
+
+		int total() {
+			return java.util.Arrays.stream(this.claimedBy).sum();
+		}
+
+	}
+
+	static final int SPREAD_STREAMS = 1000;
+
+	static final int SPREAD_SURVIVORS = 9;
+
+	static final int SPREAD_ROUNDS = 3;
+
 	private ConsumersBenchmark() {
 	}
 
@@ -49,7 +72,67 @@ final class ConsumersBenchmark {
 		for (int consumers : CONSUMERS) {
 			results.add(measure(ctx.redis(), consumers, streams, window));
 		}
-		return render(ctx, results, streams, window);
+		List<Spread> spreads = new ArrayList<>();
+		for (int round = 0; round < (ctx.quick() ? 1 : SPREAD_ROUNDS); round++) {
+			spreads.add(spread(ctx.redis(), round));
+		}
+		return render(ctx, results, streams, window, spreads);
+	}
+
+	/**
+	 * An owner JVM holding {@link #SPREAD_STREAMS} streams is killed; {@link #SPREAD_SURVIVORS} survivors in this JVM
+	 * (defaults, auto-claim on) take them over. Who got how many?
+	 */
+	static Spread spread(RedisServer redis, int round) {
+		Bench.reset(redis);
+		String service = FailoverBenchmark.SERVICE;
+		RedisClient raw = Bench.rawClient(redis);
+		FailoverBenchmark.ProcessOwner owner = new FailoverBenchmark.ProcessOwner(redis, "spread-owner-" + round);
+		List<LettuceConnectionFactory> factories = new ArrayList<>();
+		List<RecoverableStreamClient> survivors = new ArrayList<>();
+		int[] claimedBy = new int[SPREAD_SURVIVORS];
+		AtomicLong claimed = new AtomicLong();
+		try {
+			Bench.fillLbs(raw, service, "spread-", SPREAD_STREAMS);
+			owner.awaitHolding(SPREAD_STREAMS);
+			for (int i = 0; i < SPREAD_SURVIVORS; i++) {
+				int index = i;
+				LettuceConnectionFactory factory = redis.connectionFactory();
+				factories.add(factory);
+				RecoverableStreamClient survivor = RecoverableStreamClient.builder(factory, service)
+					.consumerId("spread-survivor-" + i)
+					.autoClaim(true)
+					.listener((n) -> {
+						if (n.type() == StreamNotification.Type.STREAM_ADDED && n.claimed()) {
+							synchronized (claimedBy) {
+								claimedBy[index]++;
+							}
+							claimed.incrementAndGet();
+						}
+					})
+					.build();
+				survivors.add(survivor);
+				survivor.start();
+			}
+			long killed = System.nanoTime();
+			owner.stop();
+			Bench.await(SPREAD_STREAMS + " streams claimed", Duration.ofSeconds(60), 5,
+					() -> claimed.get() >= SPREAD_STREAMS);
+			double millis = (System.nanoTime() - killed) / 1e6;
+			int[] counts;
+			synchronized (claimedBy) {
+				counts = claimedBy.clone();
+			}
+			Spread spread = new Spread(SPREAD_STREAMS, SPREAD_SURVIVORS, counts, millis);
+			Bench.log("consumers: spread round %d: %s in %.0f ms", round, java.util.Arrays.toString(counts), millis);
+			return spread;
+		}
+		finally {
+			survivors.forEach(RecoverableStreamClient::close);
+			factories.forEach(LettuceConnectionFactory::destroy);
+			owner.destroy();
+			Bench.shutdown(raw);
+		}
 	}
 
 	static Result measure(RedisServer redis, int consumers, int streams, Duration window) {
@@ -117,7 +200,8 @@ final class ConsumersBenchmark {
 		return Long.parseLong(RedisStats.fields((String) redis.command("INFO", "memory")).get("used_memory"));
 	}
 
-	private static Section render(Section.Context ctx, List<Result> results, int streams, Duration window) {
+	private static Section render(Section.Context ctx, List<Result> results, int streams, Duration window,
+			List<Spread> spreads) {
 		StringBuilder md = new StringBuilder();
 		md.append("**").append(fmt(streams)).append("** streams of one service are held by N consumers (each a ")
 			.append("client with its own connection factory, in this JVM; each may own at most streams / N, so the ")
@@ -153,6 +237,20 @@ final class ConsumersBenchmark {
 					"Redis CPU holding " + fmt(streams) + " streams, by number of consumers", "consumers",
 					"% of a core", results.stream().map((r) -> r.consumers() + " consumers").toList(), series, false))
 			.append(")\n");
+		md.append("\n**When a consumer dies**: an owner JVM holding ").append(fmt(SPREAD_STREAMS))
+			.append(" streams is killed (`SIGKILL`); ").append(SPREAD_SURVIVORS)
+			.append(" survivors (defaults, auto-claim on, in this JVM) take its streams over. Every survivor hears of ")
+			.append("every expiry and claims in shuffled batches of 10, so the streams spread without coordination; ")
+			.append("the table shows how evenly (a perfect share is ").append(fmt(SPREAD_STREAMS / SPREAD_SURVIVORS))
+			.append(" or ").append(fmt(SPREAD_STREAMS / SPREAD_SURVIVORS + 1)).append(").\n\n");
+		Table spreadTable = new Table("round", "streams claimed", "fewest / most by one survivor",
+				"per survivor", "kill → all claimed (ms)");
+		for (int i = 0; i < spreads.size(); i++) {
+			Spread sp = spreads.get(i);
+			spreadTable.row(i + 1, fmt(sp.total()), sp.min() + " / " + sp.max(),
+					java.util.Arrays.toString(sp.claimedBy()), fmt(sp.allClaimedMillis(), 0));
+		}
+		md.append(spreadTable);
 		return new Section("consumers", md.toString());
 	}
 
