@@ -182,6 +182,25 @@ class StreamOwnershipIntegrationTests {
 	}
 
 	@Test
+	void closeDoesNotWaitForAReadBlockedInRedis(RedisServer redis, LettuceConnectionFactory factory) {
+		// Just under the test factory's 5 s command timeout, beyond which Lettuce would end the read itself.
+		TestConsumer consumer = TestConsumer.start(factory, this.service, "blocked",
+				(b) -> b.lbsBlockTime(Duration.ofMillis(4500)));
+		// Redis lists the reader's connection as blocked (flag b) in XREADGROUP ... BLOCK 4500.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> ((String) redis.command("CLIENT", "LIST")).lines()
+				.anyMatch((client) -> client.contains("flags=b") && client.contains("cmd=xreadgroup")));
+
+		long start = System.nanoTime();
+		consumer.close();
+		long closeMillis = (System.nanoTime() - start) / 1_000_000;
+
+		// Waiting for the read would take the rest of its block time, up to 4.5 s.
+		assertThat(closeMillis).isLessThan(2_000);
+		assertThat(consumer.client.isReading()).isFalse();
+	}
+
+	@Test
 	void metersCountAssignmentsOwnedStreamsAndRenewals(LettuceConnectionFactory factory) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a", (b) -> b.meterRegistry(meters))) {

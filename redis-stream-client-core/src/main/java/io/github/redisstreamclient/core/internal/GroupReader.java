@@ -64,6 +64,8 @@ public final class GroupReader {
 
 	private volatile boolean running;
 
+	private volatile boolean blockedInRead;
+
 	private @Nullable Thread thread;
 
 	private @Nullable RedisConnection connection;
@@ -113,14 +115,18 @@ public final class GroupReader {
 	}
 
 	/**
-	 * Stops after the current read, which returns within the block time, and waits for the thread; interrupts it
-	 * if it takes longer. Called on the reader thread itself (from the sink) it only stops the loop.
+	 * Stops reading and waits for the thread. A read blocked in Redis is interrupted rather than waited for (it
+	 * would hold a consumer's close() up to the block time); a batch being handed over is let finish, unless it
+	 * takes longer than the block time. Called on the reader thread itself (from the sink) it only stops the loop.
 	 */
 	public void stop() {
 		this.running = false;
 		Thread reader = this.thread;
 		if (reader == null || reader == Thread.currentThread()) {
 			return;
+		}
+		if (this.blockedInRead) {
+			reader.interrupt();
 		}
 		try {
 			reader.join(this.blockTime.toMillis() + 1000);
@@ -180,9 +186,19 @@ public final class GroupReader {
 			current = this.connectionFactory.getConnection();
 			this.connection = current;
 		}
-		List<ByteRecord> records = current.streamCommands()
-			.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(this.group, this.consumer),
-					StreamReadOptions.empty().count(count).block(this.blockTime), this.offsets);
+		List<ByteRecord> records;
+		this.blockedInRead = true;
+		try {
+			if (!this.running) {
+				return List.of();
+			}
+			records = current.streamCommands()
+				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(this.group, this.consumer),
+						StreamReadOptions.empty().count(count).block(this.blockTime), this.offsets);
+		}
+		finally {
+			this.blockedInRead = false;
+		}
 		if (records == null || records.isEmpty()) {
 			return List.of();
 		}
