@@ -109,6 +109,33 @@ final class Bench {
 		return all;
 	}
 
+	/**
+	 * The ratios of paired runs, {@code ours[i] / theirs[i]}: run i of each contender ran back to back, so a slow
+	 * spell of the shared machine hits both sides of a pair rather than one contender's median.
+	 */
+	static double[] pairedRatios(double[] ours, double[] theirs) {
+		double[] ratios = new double[Math.min(ours.length, theirs.length)];
+		for (int i = 0; i < ratios.length; i++) {
+			ratios[i] = ours[i] / theirs[i];
+		}
+		return ratios;
+	}
+
+	static double median(double[] values) {
+		double[] sorted = values.clone();
+		java.util.Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
+
+	/** "0.89 (pairs: 1.02, 0.47, 0.89)". */
+	static String pairedRatioText(double[] ratios) {
+		StringBuilder text = new StringBuilder(fmt(median(ratios), 2)).append(" (pairs: ");
+		for (int i = 0; i < ratios.length; i++) {
+			text.append((i > 0) ? ", " : "").append(fmt(ratios[i], 2));
+		}
+		return text.append(')').toString();
+	}
+
 	/** Percentile (nearest rank) of sorted values. */
 	static double percentile(double[] sorted, double p) {
 		if (sorted.length == 0) {
