@@ -146,15 +146,7 @@ final class AssignmentBenchmark {
 
 	private static void prepare(RedisServer redis, int entries) {
 		Bench.reset(redis);
-		// The group exists before the backlog, so every entry is new to it ('>').
-		redis.command("XGROUP", "CREATE", SERVICE + "-input", SERVICE + "-group", "0", "MKSTREAM");
-		RedisClient raw = Bench.rawClient(redis);
-		try {
-			Bench.fillLbs(raw, SERVICE, "data-", entries);
-		}
-		finally {
-			Bench.shutdown(raw);
-		}
+		Bench.backlog(redis, SERVICE, entries);
 		redis.command("CONFIG", "RESETSTAT");
 		ClientStats.heapAfterGc();
 	}

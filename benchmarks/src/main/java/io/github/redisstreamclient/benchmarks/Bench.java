@@ -83,6 +83,21 @@ final class Bench {
 		return ids;
 	}
 
+	/**
+	 * Creates the service's group at {@code 0} and then a backlog of {@code count} LBS entries, so that every entry
+	 * is new to the group ({@code >}).
+	 */
+	static void backlog(RedisServer redis, String service, int count) {
+		redis.command("XGROUP", "CREATE", service + "-input", service + "-group", "0", "MKSTREAM");
+		RedisClient client = rawClient(redis);
+		try {
+			fillLbs(client, service, "data-", count);
+		}
+		finally {
+			shutdown(client);
+		}
+	}
+
 	/** Resets Redis between scenarios: no keys, fresh command statistics. */
 	static void reset(RedisServer redis) {
 		redis.command("FLUSHALL");

@@ -138,14 +138,7 @@ final class ConsumersBenchmark {
 	static Result measure(RedisServer redis, int consumers, int streams, Duration window) {
 		Bench.reset(redis);
 		long emptyMemory = usedMemory(redis);
-		redis.command("XGROUP", "CREATE", SERVICE + "-input", SERVICE + "-group", "0", "MKSTREAM");
-		RedisClient raw = Bench.rawClient(redis);
-		try {
-			Bench.fillLbs(raw, SERVICE, "data-", streams);
-		}
-		finally {
-			Bench.shutdown(raw);
-		}
+		Bench.backlog(redis, SERVICE, streams);
 		AtomicLong added = new AtomicLong();
 		AtomicLong lost = new AtomicLong();
 		// Every consumer may hold its share and no more, so the backlog spreads evenly.

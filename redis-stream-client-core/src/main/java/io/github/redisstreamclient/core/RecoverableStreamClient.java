@@ -350,7 +350,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 				.xGroupCreate(lbs, this.keys.group(), ReadOffset.from(offset), true));
 		}
 		catch (RuntimeException ex) {
-			if (!messageContains(ex, "BUSYGROUP")) {
+			if (!GroupReader.causedBy(ex, "BUSYGROUP")) {
 				throw ex;
 			}
 		}
@@ -596,15 +596,6 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return Optional.ofNullable(store.checkpoint(lease.name()));
 		}
 
-	}
-
-	private static boolean messageContains(Throwable error, String text) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t.getMessage() != null && t.getMessage().contains(text)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private enum State {

@@ -69,11 +69,6 @@ public final class LeaseStore {
 		}
 	}
 
-	/** Leases a freshly delivered entry: its fencing token, or -1 when another consumer holds it. */
-	public long acquire(String entryId) {
-		return acquire(List.of(entryId))[0];
-	}
-
 	/**
 	 * Leases a batch of freshly delivered entries in one call: per entry its fencing token, or -1 when another
 	 * consumer holds it.

@@ -53,6 +53,11 @@ class LeaseScriptsIntegrationTests {
 		return id;
 	}
 
+	/** Leases one freshly delivered entry: its fencing token, or -1 when another consumer holds it. */
+	private static long acquire(LeaseStore store, String entryId) {
+		return store.acquire(List.of(entryId))[0];
+	}
+
 	private Lease lease(String consumer, String id, long token) {
 		return new Lease(new StreamRef("s", id), Map.of(), token, consumer, NO_OWNER);
 	}
@@ -89,7 +94,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void commitMovesTheCheckpointForTheOwnerOnlyForward() {
 		String id = delivered("consumer-a", "s");
-		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 
 		assertThat(this.a.commit(lease, "5-0")).isTrue();
 		assertThat(this.a.commit(lease, "4-9")).isTrue();
@@ -103,7 +108,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void commitIsRefusedToAStaleOwnerAndAcceptedOnALapsedUnclaimedLease() {
 		String id = delivered("consumer-a", "s");
-		Lease stale = lease("consumer-a", id, this.a.acquire(id));
+		Lease stale = lease("consumer-a", id, acquire(this.a, id));
 		this.a.commit(stale, "1-0");
 		this.redis.command("DEL", this.keys.leaseKey(id));
 		assertThat(this.a.commit(stale, "2-0")).isTrue();
@@ -121,7 +126,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void doneForgetsTheCheckpoint() {
 		String id = delivered("consumer-a", "s");
-		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		this.a.commit(lease, "7-0");
 
 		assertThat(this.a.done(lease)).isTrue();
@@ -138,8 +143,8 @@ class LeaseScriptsIntegrationTests {
 		String first = delivered("consumer-a", "s1");
 		String second = delivered("consumer-a", "s2");
 
-		long t1 = this.a.acquire(first);
-		long t2 = this.a.acquire(second);
+		long t1 = acquire(this.a, first);
+		long t2 = acquire(this.a, second);
 
 		assertThat(t1).isPositive();
 		assertThat(t2).isGreaterThan(t1);
@@ -150,9 +155,9 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void acquireRefusesALeaseSomeoneHolds() {
 		String id = delivered("consumer-a", "s1");
-		long token = this.b.acquire(id);
+		long token = acquire(this.b, id);
 
-		assertThat(this.a.acquire(id)).isEqualTo(-1);
+		assertThat(acquire(this.a, id)).isEqualTo(-1);
 		assertThat(leaseValue(id)).isEqualTo("consumer-b:" + token);
 	}
 
@@ -161,7 +166,7 @@ class LeaseScriptsIntegrationTests {
 		String free1 = delivered("consumer-a", "s1");
 		String held = delivered("consumer-a", "s2");
 		String free2 = delivered("consumer-a", "s3");
-		long theirs = this.b.acquire(held);
+		long theirs = acquire(this.b, held);
 
 		long[] tokens = this.a.acquire(List.of(free1, held, free2));
 
@@ -201,7 +206,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void claimLosesWhileSomeoneHoldsTheLease() {
 		String id = delivered("consumer-a", "s1");
-		long token = this.a.acquire(id);
+		long token = acquire(this.a, id);
 
 		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
 
@@ -213,7 +218,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void claimFindsNothingForAFinishedEntry() {
 		String id = delivered("consumer-a", "s1");
-		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		assertThat(this.a.done(lease)).isTrue();
 
 		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
@@ -240,9 +245,9 @@ class LeaseScriptsIntegrationTests {
 		String held = delivered("consumer-a", "held");
 		String lapsed = delivered("consumer-a", "lapsed");
 		String stolen = delivered("consumer-a", "stolen");
-		Lease heldLease = lease("consumer-a", held, this.a.acquire(held));
-		Lease lapsedLease = lease("consumer-a", lapsed, this.a.acquire(lapsed));
-		Lease stolenLease = lease("consumer-a", stolen, this.a.acquire(stolen));
+		Lease heldLease = lease("consumer-a", held, acquire(this.a, held));
+		Lease lapsedLease = lease("consumer-a", lapsed, acquire(this.a, lapsed));
+		Lease stolenLease = lease("consumer-a", stolen, acquire(this.a, stolen));
 		this.redis.command("PEXPIRE", this.keys.leaseKey(held), "1000");
 		this.redis.command("DEL", this.keys.leaseKey(lapsed));
 		this.redis.command("DEL", this.keys.leaseKey(stolen));
@@ -259,7 +264,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void renewReportsAFinishedEntryAsNotRenewed() {
 		String id = delivered("consumer-a", "s1");
-		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		this.a.done(lease);
 
 		assertThat(this.a.renew(List.of(lease))).containsExactly(0);
@@ -269,7 +274,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void doneReleasesAcknowledgesAndDeletes() {
 		String id = delivered("consumer-a", "s1");
-		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 
 		assertThat(this.a.done(lease)).isTrue();
 
@@ -282,7 +287,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void doneAcceptsALapsedLeaseNobodyClaimed() {
 		String id = delivered("consumer-a", "s1");
-		Lease lease = lease("consumer-a", id, this.a.acquire(id));
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		this.redis.command("DEL", this.keys.leaseKey(id));
 
 		assertThat(this.a.done(lease)).isTrue();
@@ -292,7 +297,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void doneRefusesAStreamTakenOver() {
 		String id = delivered("consumer-a", "s1");
-		Lease stale = lease("consumer-a", id, this.a.acquire(id));
+		Lease stale = lease("consumer-a", id, acquire(this.a, id));
 		this.redis.command("DEL", this.keys.leaseKey(id));
 		LeaseStore.ClaimResult claim = this.b.claim(List.of(id)).get(0);
 
@@ -306,9 +311,9 @@ class LeaseScriptsIntegrationTests {
 	void releaseDeletesOnlyLeasesStillHeldAndAcknowledgesNothing() {
 		String mine = delivered("consumer-a", "mine");
 		String theirs = delivered("consumer-a", "theirs");
-		Lease mineLease = lease("consumer-a", mine, this.a.acquire(mine));
+		Lease mineLease = lease("consumer-a", mine, acquire(this.a, mine));
 		Lease staleLease = lease("consumer-a", theirs, 999_999);
-		long theirToken = this.b.acquire(theirs);
+		long theirToken = acquire(this.b, theirs);
 
 		assertThat(this.a.release(List.of(mineLease, staleLease))).isEqualTo(1);
 
@@ -321,7 +326,7 @@ class LeaseScriptsIntegrationTests {
 	@Test
 	void findExpiredPagesThroughIdlePendingEntriesWithoutLease() {
 		String leased = delivered("consumer-a", "leased");
-		this.a.acquire(leased);
+		acquire(this.a, leased);
 		String e1 = delivered("consumer-a", "e1");
 		String e2 = delivered("consumer-a", "e2");
 		String e3 = delivered("consumer-a", "e3");
