@@ -7,5 +7,7 @@
  * {@link io.github.redisstreamclient.test.RedisTest} for JUnit parameter injection.
  * {@link io.github.redisstreamclient.test.RedisCluster} runs several of them as a Redis Cluster, with a master
  * crash followed by its replica's promotion as the failure to test against.
+ * {@link io.github.redisstreamclient.test.FaultProxy} sits between one client and Redis and breaks only that link:
+ * a partition, latency, or connections cut with a reset.
  */
 package io.github.redisstreamclient.test;
