@@ -88,7 +88,8 @@ final class ChaosReport {
 		EVERY_ENTRY_PROCESSED("every data-stream entry processed at least once"),
 		FENCING("fencing: no lower-token write accepted after a higher-token write completed; every token unique"),
 		DONE_ONCE("no stream finished twice or handed out after it was finished"),
-		STALLED_TOLD("every consumer that lost a stream and lived on was told");
+		STALLED_TOLD("every consumer that lost a stream and lived on was told"),
+		TOLD_TRUTHFULLY("every consumer told it lost a stream had lost it to another consumer");
 
 		final String description;
 

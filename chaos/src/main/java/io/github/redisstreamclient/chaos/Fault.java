@@ -21,7 +21,7 @@ enum Fault {
 	MASTER_FAILOVER(false),
 	/** {@code CLIENT KILL TYPE pubsub}: every subscription is cut, expiry notifications meanwhile are lost. */
 	PUBSUB_KILL(false),
-	/** {@code CLIENT PAUSE <ms> WRITE}: Redis holds every write for up to 2 s. */
+	/** {@code CLIENT PAUSE <ms> WRITE}: Redis holds every write for up to 3 s, longer than a command timeout. */
 	CLIENT_PAUSE(false);
 
 	private final boolean impairsConsumer;

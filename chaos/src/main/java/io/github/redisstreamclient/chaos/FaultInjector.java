@@ -183,7 +183,8 @@ final class FaultInjector {
 				record("redis", Kind.FAULT_ENDED, fault, "-");
 			}
 			case CLIENT_PAUSE -> {
-				Duration pause = Duration.ofMillis(500 + this.random.nextInt(1500));
+				// Up to 3 s: longer than the consumers' 2 s command timeout, so some writes time out and are retried.
+				Duration pause = Duration.ofMillis(500 + this.random.nextInt(2500));
 				record("redis", Kind.FAULT_STARTED, fault, "CLIENT PAUSE " + pause.toMillis() + " WRITE");
 				this.target.pauseWrites(pause);
 				endLater(pause, () -> record("redis", Kind.FAULT_ENDED, fault, "-"));

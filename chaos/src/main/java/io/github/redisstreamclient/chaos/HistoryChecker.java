@@ -25,7 +25,8 @@ import io.github.redisstreamclient.chaos.HistoryEvent.Kind;
  * <li>fencing: no write (commit, done) with a lower token was accepted after it was sent later than a write with a
  * higher token of the same stream completed; and no token was handed out twice;</li>
  * <li>no stream finished twice, or handed out again after it was finished;</li>
- * <li>every consumer that lost a stream and lived on was told ({@code STREAM_DISOWNED}, or a rejected write);</li>
+ * <li>every consumer that lost a stream and lived on was told ({@code STREAM_DISOWNED}, or a rejected write), and
+ * none was told so falsely (a rejection with nobody else holding the stream misleads the user);</li>
  * <li>how long streams stayed unowned after their owner died, froze or was partitioned (figures);</li>
  * <li>the consumer names left in the LBS group (a figure).</li>
  * </ol>
@@ -75,6 +76,7 @@ final class HistoryChecker {
 		checker.fencing();
 		checker.doneOnce();
 		checker.stalledConsumersTold();
+		checker.toldTruthfully();
 		checker.unownedTime();
 		checker.groupNames();
 		checker.countFaults();
@@ -309,6 +311,22 @@ final class HistoryChecker {
 	 * the stream, the time from that fault to the new owner's STREAM_ADDED; if it handed the stream off on close, the
 	 * time from the handoff. Other changes of hands (Redis restarts, pauses, latency) are counted.
 	 */
+	private void toldTruthfully() {
+		for (HistoryEvent e : this.events) {
+			if (!TOLD.contains(e.kind())) {
+				continue;
+			}
+			boolean takenOver = this.holdsByStream.getOrDefault(e.stream(), List.of())
+				.stream()
+				.anyMatch((other) -> !other.actor.equals(e.actor()) && other.token > e.token());
+			if (!takenOver) {
+				this.report.violation(Check.TOLD_TRUTHFULLY, e.actor() + " got " + e.kind() + " for " + e.stream()
+						+ " (token " + e.token() + ") at " + seconds(e.micros())
+						+ ", but no other consumer ever held it with a higher token: " + e.detail());
+			}
+		}
+	}
+
 	private void unownedTime() {
 		List<HistoryEvent> faults = this.events.stream()
 			.filter((e) -> e.kind() == Kind.FAULT_STARTED && TAKES_OUT.contains(e.id()))

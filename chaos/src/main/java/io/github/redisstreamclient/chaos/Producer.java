@@ -21,9 +21,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * cannot add an entry twice: the retry is refused as "equal or smaller than the top item", which here means "already
  * there".
  * <p>
- * Stream {@code i} is announced at {@code i * window * 0.6 / streams} and gets its entries, the last one marked
- * {@value #LAST_FIELD}, at even steps over 5 to 20 seconds after that, so everything is written before the window
- * ends.
+ * The streams are announced at even steps over the window but its last stretch (20 s, or 40 % of a shorter
+ * window); each gets its entries, the last one marked {@value #LAST_FIELD}, at even steps over 5 s to that stretch
+ * after its announcement, so the faults meet work until the end and everything is written before the window ends.
  */
 final class Producer implements Runnable {
 
@@ -62,15 +62,15 @@ final class Producer implements Runnable {
 		this.lbs = lbs;
 		this.history = history;
 		this.startMillis = System.currentTimeMillis();
-		long window60 = window.toMillis() * 6 / 10;
-		long span = Math.min(window.toMillis() - window60, 20_000);
+		// Announcements spread over the whole window but its last stretch, which the last streams' entries need.
+		long span = Math.min(window.toMillis() * 4 / 10, 20_000);
+		long announcing = window.toMillis() - span;
 		for (int i = 0; i < streams; i++) {
 			String stream = service + "-data-" + i;
-			long addAt = i * window60 / streams;
+			long addAt = i * announcing / streams;
 			this.schedule.add(new Write(addAt, stream, -1, false));
 			int count = entries[0] + random.nextInt(entries[1] - entries[0] + 1);
-			long streamSpan = Math.max(5_000, random.nextInt((int) Math.max(1, span)));
-			streamSpan = Math.min(streamSpan, span);
+			long streamSpan = Math.min(span, 5_000 + random.nextInt((int) Math.max(1, span - 5_000 + 1)));
 			for (int k = 1; k <= count; k++) {
 				this.schedule.add(new Write(addAt + streamSpan * k / count, stream, k, k == count));
 			}

@@ -130,6 +130,17 @@ class HistoryCheckerTests {
 	}
 
 	@Test
+	void aRejectionWithoutATakeoverIsReported() {
+		// A done whose answer was lost, retried and refused: the stream is finished, nobody took it over.
+		History h = new History();
+		h.producer(0, "s1", "100-0").appended(1, "s1", "101-0", true);
+		h.at(10, "c1.1", Kind.STARTED, "-", 0, "-", "c1").acquired(11, "c1.1", "s1", 5);
+		h.processed(12, "c1.1", "s1", 5, "101-0").commit(13, "c1.1", "s1", 5, "101-0", Kind.COMMIT_OK);
+		h.done(20, "c1.1", "s1", 5, Kind.DONE_FAILED).done(2500, "c1.1", "s1", 5, Kind.DONE_REJECTED);
+		assertOnlyViolated(check(h.events, CLEAN_END), Check.TOLD_TRUTHFULLY);
+	}
+
+	@Test
 	void unownedTimeIsMeasuredFromTheFault() {
 		History h = twoOwners();
 		h.at(3000, "c1.1", Kind.DISOWNED, "s1", 5, "-", "lost");
