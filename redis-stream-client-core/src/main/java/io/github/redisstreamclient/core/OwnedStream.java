@@ -61,8 +61,10 @@ public interface OwnedStream {
 	CompletableFuture<Void> cancellation();
 
 	/**
-	 * Finish the stream: release the lease, acknowledge and delete its LBS entry, forget its checkpoint.
-	 * @throws StreamNotOwnedException when the lease was lost or the stream is already done
+	 * Finish the stream: release the lease, acknowledge and delete its LBS entry, forget its checkpoint. Safe to call
+	 * again, for example after it threw because Redis did not answer in time: when the first call ran after all,
+	 * the retry returns normally instead of claiming the stream was lost, and so does a call on a stream already done.
+	 * @throws StreamNotOwnedException when another consumer took the stream over before it was finished
 	 */
 	void done();
 

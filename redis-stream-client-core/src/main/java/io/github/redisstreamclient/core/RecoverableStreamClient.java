@@ -98,7 +98,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 				List.of(this.keys.lbs()), options.lbsBlockTime, options.retryPolicy, this::reserveForRead,
 				this::onLbsBatch, this::onReadFailed, this::onReaderTerminated);
 		this.renewer = new LeaseRenewer(this.id, this.registry, this.store, options.leaseRenewalBatchSize,
-				options.leaseRenewalInterval(), this.metrics, this::onLeaseLost, this.reader::redisAnswered);
+				options.leaseRenewalInterval(), this.metrics, this::onLeaseLost, this::onFinishedInDoubt,
+				this.reader::redisAnswered);
 		this.detector = new ExpiryDetector(this.id, options.connectionFactory, this.redis, this.keys, this.store,
 				options.keyspaceNotifications, options.leaseTtl, options.sweepInterval,
 				options.notificationCheckInterval, this.metrics, this::onExpired, this.reader::redisAnswered);
@@ -178,11 +179,15 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	/**
 	 * Finishes every owned stream of this name (the Go client's {@code DoneStream}): releases the lease,
-	 * acknowledges and deletes its LBS entry.
+	 * acknowledges and deletes its LBS entry. May be retried after it threw because Redis did not answer: a done
+	 * that ran after all is then reported as done, not as lost.
 	 * @throws StreamNotOwnedException when this consumer owns no stream of that name, or lost it meanwhile
 	 */
 	public void done(String dataStreamName) {
 		List<Lease> leases = this.registry.byName(dataStreamName);
+		if (leases.isEmpty()) {
+			leases = this.registry.finishedInDoubtByName(dataStreamName);
+		}
 		if (leases.isEmpty()) {
 			throw new StreamNotOwnedException(
 					"Consumer " + this.id + " does not own stream '" + dataStreamName + "' (never did, done, or lost)");
@@ -198,6 +203,9 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 */
 	public void done(StreamRef stream) {
 		Lease lease = this.registry.byEntryId(stream.lbsEntryId());
+		if (lease == null) {
+			lease = this.registry.finishedInDoubt(stream.lbsEntryId());
+		}
 		if (lease == null || !lease.name().equals(stream.dataStreamName())) {
 			throw new StreamNotOwnedException("Consumer " + this.id + " does not own " + stream);
 		}
@@ -205,25 +213,30 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	}
 
 	private void done(Lease lease) {
-		if (!lease.leave(Lease.State.FINISHING)) {
+		if (lease.state() == Lease.State.DONE) {
+			return; // done() is idempotent: finished is finished
+		}
+		if (!lease.startFinishing()) {
 			throw new StreamNotOwnedException(
 					"Stream '" + lease.name() + "' (" + lease.entryId() + ") is no longer owned: " + lease.state());
 		}
-		boolean finished;
-		try {
-			finished = this.store.done(lease);
-		}
-		catch (RuntimeException ex) {
-			// Redis did not answer: the stream is still ours, renewed as before, and done() may be called again.
-			lease.restore();
-			throw ex;
-		}
-		this.registry.remove(lease);
-		if (!finished) {
-			this.metrics.disowned();
+		// When Redis does not answer, the lease stays FINISHING and this throws: Redis may have run the script or
+		// not. The lease is still renewed meanwhile, done() may be called again, and the renewer learns the outcome.
+		LeaseStore.DoneOutcome outcome = this.store.done(lease);
+		if (outcome == LeaseStore.DoneOutcome.NOT_OWNER) {
+			if (lease.end(Lease.State.LOST)) {
+				this.registry.remove(lease);
+				this.metrics.disowned();
+			}
 			throw new StreamNotOwnedException("Stream '" + lease.name() + "' (" + lease.entryId()
 					+ ") was taken over by another consumer before done");
 		}
+		if (outcome == LeaseStore.DoneOutcome.ALREADY_FINISHED) {
+			logger.debug("Stream '{}' ({}) was already finished: an earlier done() whose answer was lost ran after all",
+					lease.name(), lease.entryId());
+		}
+		lease.finish();
+		this.registry.remove(lease);
 	}
 
 	/** The handle of {@code stream} while this consumer owns it. */
@@ -283,7 +296,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	private void handOff() {
 		List<Lease> leaving = new ArrayList<>();
 		for (Lease lease : this.registry.all()) {
-			if (lease.leave(Lease.State.RELEASED)) {
+			if (lease.end(Lease.State.RELEASED)) {
 				leaving.add(lease);
 			}
 		}
@@ -535,6 +548,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		this.redis.opsForStream().add(StreamRecords.string(letter).withStreamKey(this.keys.deadLetter()));
 		this.metrics.deadLettered();
 		logger.warn("Malformed LBS entry {} moved to {}: {}", entryId, this.keys.deadLetter(), reason);
+	}
+
+	/** A done() that got no answer had run after all: the renewer found the stream finished. */
+	private void onFinishedInDoubt(Lease lease) {
+		this.registry.removeFinishedInDoubt(lease);
+		logger.debug("Consumer {}: '{}' ({}) is finished, found while its done() was not answered", this.id,
+				lease.name(), lease.entryId());
 	}
 
 	private void onLeaseLost(Lease lease) {

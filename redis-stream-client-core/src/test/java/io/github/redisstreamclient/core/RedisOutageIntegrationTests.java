@@ -116,6 +116,36 @@ class RedisOutageIntegrationTests {
 	}
 
 	@Test
+	void doneRetriedAfterItsAnswerWasLostSucceeds() {
+		try (RedisServer redis = RedisServer.start()) {
+			LettuceConnectionFactory factory = redis.connectionFactory(); // 5 s command timeout
+			try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a",
+					(b) -> b.retryPolicy(RetryPolicy.unlimited()).leaseTtl(Duration.ofSeconds(10))
+						.lbsIdleTime(Duration.ofSeconds(30)))) {
+				LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+				lbs.add("session-1");
+				lbs.add("session-2");
+				await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 2);
+				// Redis knows the script from now on, so the EVALSHA sent below runs once the pause is over.
+				consumer.client.done("session-1");
+				// Redis holds writes longer than the command timeout, then runs the done it was sent: the client
+				// gave up waiting for the answer, as after a slow fsync or a long fork.
+				redis.command("CLIENT", "PAUSE", "7000", "WRITE");
+				assertThatThrownBy(() -> consumer.client.done("session-2")).isInstanceOf(RuntimeException.class)
+					.isNotInstanceOf(StreamNotOwnedException.class);
+				// Once the pause is over the renewer finds the stream finished: not lost, nothing to cancel.
+				await().atMost(Duration.ofSeconds(20)).until(() -> consumer.client.ownedStreams().isEmpty());
+				assertThat(redis.command("XLEN", this.service + "-input")).isEqualTo(0L);
+
+				// A retry is told the truth as well: the stream is finished, nobody took it over.
+				consumer.client.done("session-2");
+
+				assertThat(consumer.of(Type.STREAM_DISOWNED)).isEmpty();
+			}
+		}
+	}
+
+	@Test
 	void readerTerminatesWhenRetriesAreExhausted() {
 		try (RedisServer redis = RedisServer.start()) {
 			LettuceConnectionFactory factory = redis.connectionFactory();

@@ -126,20 +126,31 @@ public final class Lease implements OwnedStream {
 	}
 
 	/**
-	 * Moves from {@link State#HELD} to {@code next}; false when the lease had already left HELD. Losing or handing
-	 * off the stream fires the cancellation signal.
+	 * Starts finishing the stream: from {@link State#HELD}, or again from {@link State#FINISHING} when an earlier
+	 * done() ended without an answer from Redis. False once the lease was lost, released or is done.
 	 */
-	public boolean leave(State next) {
-		boolean left = this.state.compareAndSet(State.HELD, next);
-		if (left && (next == State.LOST || next == State.RELEASED)) {
-			this.cancellation.complete(null);
-		}
-		return left;
+	public boolean startFinishing() {
+		return this.state.compareAndSet(State.HELD, State.FINISHING) || this.state.get() == State.FINISHING;
 	}
 
-	/** Back from {@link State#FINISHING} to {@link State#HELD}, after a {@code done} that did not reach Redis. */
-	public void restore() {
-		this.state.compareAndSet(State.FINISHING, State.HELD);
+	/** The stream is finished: from {@link State#FINISHING} to {@link State#DONE}; false if it had left FINISHING. */
+	public boolean finish() {
+		return this.state.compareAndSet(State.FINISHING, State.DONE);
+	}
+
+	/**
+	 * Lost to another consumer, or handed off on close: from {@link State#HELD} or {@link State#FINISHING} (a done in
+	 * doubt) to {@code next}, which fires the cancellation signal. False when the lease had already ended.
+	 */
+	public boolean end(State next) {
+		if (next != State.LOST && next != State.RELEASED) {
+			throw new IllegalArgumentException("A lease ends as LOST or RELEASED, not " + next);
+		}
+		boolean ended = this.state.compareAndSet(State.HELD, next) || this.state.compareAndSet(State.FINISHING, next);
+		if (ended) {
+			this.cancellation.complete(null);
+		}
+		return ended;
 	}
 
 	public State state() {
@@ -152,10 +163,13 @@ public final class Lease implements OwnedStream {
 				+ ", " + this.state.get() + "]";
 	}
 
-	/** Where a lease is in its life. Only HELD leases are renewed. */
+	/**
+	 * Where a lease is in its life. HELD and FINISHING leases are renewed: a done() that got no answer leaves its
+	 * lease FINISHING until a retry or the renewer learns whether Redis ran it.
+	 */
 	public enum State {
 
-		HELD, FINISHING, RELEASED, LOST
+		HELD, FINISHING, DONE, RELEASED, LOST
 
 	}
 

@@ -24,6 +24,21 @@ public final class LeaseRegistry {
 
 	private final Semaphore permits;
 
+	/**
+	 * Leases whose done() got no answer and that the renewer then found finished, so that a retry of done() by name
+	 * or reference still succeeds after the lease left the registry. Such a lost answer is rare: the newest 1,000
+	 * are kept.
+	 */
+	private final Map<String, Lease> finishedInDoubt = java.util.Collections
+		.synchronizedMap(new java.util.LinkedHashMap<>() {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, Lease> eldest) {
+				return size() > 1000;
+			}
+
+		});
+
 	public LeaseRegistry(int maxOwnedStreams) {
 		this.permits = new Semaphore(maxOwnedStreams);
 	}
@@ -70,6 +85,24 @@ public final class LeaseRegistry {
 		});
 		this.permits.release();
 		return true;
+	}
+
+	/** Removes a lease whose done() got no answer but ran, remembering it for a retry of done(). */
+	public void removeFinishedInDoubt(Lease lease) {
+		this.finishedInDoubt.put(lease.entryId(), lease);
+		remove(lease);
+	}
+
+	/** A lease removed by {@link #removeFinishedInDoubt}, by LBS entry id, if it is still remembered. */
+	public @Nullable Lease finishedInDoubt(String entryId) {
+		return this.finishedInDoubt.get(entryId);
+	}
+
+	/** The leases of a stream name removed by {@link #removeFinishedInDoubt} and still remembered. */
+	public List<Lease> finishedInDoubtByName(String name) {
+		synchronized (this.finishedInDoubt) {
+			return this.finishedInDoubt.values().stream().filter((lease) -> lease.name().equals(name)).toList();
+		}
 	}
 
 	public boolean holds(String entryId) {

@@ -34,6 +34,8 @@ public final class LeaseRenewer {
 
 	private final Consumer<Lease> onLost;
 
+	private final Consumer<Lease> onFinished;
+
 	private final Runnable onRedisAnswered;
 
 	private final ScheduledExecutorService scheduler;
@@ -41,13 +43,14 @@ public final class LeaseRenewer {
 	private volatile @Nullable Instant lastSuccess;
 
 	public LeaseRenewer(String consumerId, LeaseRegistry registry, LeaseStore store, int batchSize, Duration interval,
-			ClientMetrics metrics, Consumer<Lease> onLost, Runnable onRedisAnswered) {
+			ClientMetrics metrics, Consumer<Lease> onLost, Consumer<Lease> onFinished, Runnable onRedisAnswered) {
 		this.registry = registry;
 		this.store = store;
 		this.batchSize = batchSize;
 		this.interval = interval;
 		this.metrics = metrics;
 		this.onLost = onLost;
+		this.onFinished = onFinished;
 		this.onRedisAnswered = onRedisAnswered;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "rsc-renew-" + consumerId);
@@ -99,13 +102,24 @@ public final class LeaseRenewer {
 		int resumed = 0;
 		int lost = 0;
 		for (int i = 0; i < results.length; i++) {
+			Lease lease = batch.get(i);
 			switch (results[i]) {
 				case 1 -> renewed++;
 				case 2 -> resumed++;
+				case 3 -> {
+					// Finished. A done() whose answer was lost ran after all: not a loss. A lease nobody was
+					// finishing was taken over and finished by another consumer meanwhile: a loss.
+					if (lease.finish()) {
+						this.onFinished.accept(lease);
+					}
+					else if (lease.end(Lease.State.LOST)) {
+						lost++;
+						this.onLost.accept(lease);
+					}
+				}
 				default -> {
-					Lease lease = batch.get(i);
 					// A lease finished or released meanwhile is not lost, it is gone on purpose.
-					if (lease.leave(Lease.State.LOST)) {
+					if (lease.end(Lease.State.LOST)) {
 						lost++;
 						this.onLost.accept(lease);
 					}

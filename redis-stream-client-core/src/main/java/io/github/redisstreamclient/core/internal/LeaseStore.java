@@ -116,8 +116,8 @@ public final class LeaseStore {
 	}
 
 	/**
-	 * Renews a batch of leases in one call: per lease 1 (renewed), 2 (had lapsed, unclaimed, taken again) or 0
-	 * (lost).
+	 * Renews a batch of leases in one call: per lease 1 (renewed), 2 (had lapsed, unclaimed, taken again), 3 (the
+	 * stream is finished: pending for nobody, gone from the LBS) or 0 (lost).
 	 */
 	public int[] renew(List<Lease> batch) {
 		List<String> scriptKeys = new ArrayList<>(batch.size() + 1);
@@ -140,12 +140,15 @@ public final class LeaseStore {
 		return results;
 	}
 
-	/** Releases the lease, acknowledges and deletes the LBS entry; false when the caller does not own it. */
-	public boolean done(Lease lease) {
+	/** Releases the lease, acknowledges and deletes the LBS entry, if the caller owns it. */
+	public DoneOutcome done(Lease lease) {
 		Long done = this.redis.execute(DONE,
 				List.of(this.keys.lbs(), this.keys.leaseKey(lease.entryId()), this.keys.checkpoint()),
 				this.keys.group(), lease.entryId(), lease.value(), this.consumerId, lease.name());
-		return done != null && done == 1;
+		if (done == null || done == 0) {
+			return DoneOutcome.NOT_OWNER;
+		}
+		return (done == 1) ? DoneOutcome.DONE : DoneOutcome.ALREADY_FINISHED;
 	}
 
 	/** Moves the data stream's checkpoint to {@code dataEntryId}; false when the caller no longer owns it. */
@@ -221,6 +224,21 @@ public final class LeaseStore {
 		public boolean finished() {
 			return this.token < 0;
 		}
+
+	}
+
+	/** What {@code done.lua} did. */
+	public enum DoneOutcome {
+
+		/** Finished now. */
+		DONE,
+		/**
+		 * Finished before: pending for nobody and gone from the LBS. An earlier done() whose answer was lost ran after
+		 * all (or a consumer that took the stream over finished it); either way the stream is finished.
+		 */
+		ALREADY_FINISHED,
+		/** Another consumer holds the lease or has the entry pending. */
+		NOT_OWNER
 
 	}
 

@@ -129,7 +129,7 @@ class LeaseScriptsIntegrationTests {
 		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		this.a.commit(lease, "7-0");
 
-		assertThat(this.a.done(lease)).isTrue();
+		assertThat(this.a.done(lease)).isEqualTo(LeaseStore.DoneOutcome.DONE);
 
 		assertThat(checkpointOf("s")).isNull();
 	}
@@ -219,7 +219,7 @@ class LeaseScriptsIntegrationTests {
 	void claimFindsNothingForAFinishedEntry() {
 		String id = delivered("consumer-a", "s1");
 		Lease lease = lease("consumer-a", id, acquire(this.a, id));
-		assertThat(this.a.done(lease)).isTrue();
+		assertThat(this.a.done(lease)).isEqualTo(LeaseStore.DoneOutcome.DONE);
 
 		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
 
@@ -262,13 +262,24 @@ class LeaseScriptsIntegrationTests {
 	}
 
 	@Test
-	void renewReportsAFinishedEntryAsNotRenewed() {
+	void renewReportsAFinishedEntryAsFinishedWithoutTakingItAgain() {
 		String id = delivered("consumer-a", "s1");
 		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		this.a.done(lease);
 
-		assertThat(this.a.renew(List.of(lease))).containsExactly(0);
+		assertThat(this.a.renew(List.of(lease))).containsExactly(3);
 		assertThat(leaseValue(id)).isNull();
+	}
+
+	@Test
+	void renewReportsAnEntryNobodyHasPendingButStillInTheLbsAsLost() {
+		// As after a restart without persistence recreated the group: the entry will be delivered anew.
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
+		this.redis.command("XACK", this.keys.lbs(), this.keys.group(), id);
+		this.redis.command("DEL", this.keys.leaseKey(id));
+
+		assertThat(this.a.renew(List.of(lease))).containsExactly(0);
 	}
 
 	@Test
@@ -276,7 +287,7 @@ class LeaseScriptsIntegrationTests {
 		String id = delivered("consumer-a", "s1");
 		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 
-		assertThat(this.a.done(lease)).isTrue();
+		assertThat(this.a.done(lease)).isEqualTo(LeaseStore.DoneOutcome.DONE);
 
 		assertThat(leaseValue(id)).isNull();
 		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(0L);
@@ -290,8 +301,29 @@ class LeaseScriptsIntegrationTests {
 		Lease lease = lease("consumer-a", id, acquire(this.a, id));
 		this.redis.command("DEL", this.keys.leaseKey(id));
 
-		assertThat(this.a.done(lease)).isTrue();
+		assertThat(this.a.done(lease)).isEqualTo(LeaseStore.DoneOutcome.DONE);
 		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(0L);
+	}
+
+	@Test
+	void doneOfAnAlreadyFinishedEntryReportsItFinished() {
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
+		this.a.done(lease);
+
+		// The retry of a done whose answer was lost.
+		assertThat(this.a.done(lease)).isEqualTo(LeaseStore.DoneOutcome.ALREADY_FINISHED);
+	}
+
+	@Test
+	void doneRefusesAnEntryNobodyHasPendingButStillInTheLbs() {
+		String id = delivered("consumer-a", "s1");
+		Lease lease = lease("consumer-a", id, acquire(this.a, id));
+		this.redis.command("XACK", this.keys.lbs(), this.keys.group(), id);
+		this.redis.command("DEL", this.keys.leaseKey(id));
+
+		assertThat(this.a.done(lease)).isEqualTo(LeaseStore.DoneOutcome.NOT_OWNER);
+		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(1L);
 	}
 
 	@Test
@@ -301,7 +333,7 @@ class LeaseScriptsIntegrationTests {
 		this.redis.command("DEL", this.keys.leaseKey(id));
 		LeaseStore.ClaimResult claim = this.b.claim(List.of(id)).get(0);
 
-		assertThat(this.a.done(stale)).isFalse();
+		assertThat(this.a.done(stale)).isEqualTo(LeaseStore.DoneOutcome.NOT_OWNER);
 
 		assertThat(leaseValue(id)).isEqualTo("consumer-b:" + claim.token());
 		assertThat(this.redis.command("XLEN", this.keys.lbs())).isEqualTo(1L);

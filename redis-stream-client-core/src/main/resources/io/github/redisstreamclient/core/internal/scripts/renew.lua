@@ -5,7 +5,9 @@
 -- Returns one integer per lease key:
 --   1  renewed
 --   2  the lease had lapsed but nobody claimed the entry (it is still pending for this consumer): taken again
---   0  lost: another consumer holds it, or the entry is no longer this consumer's
+--   3  finished: the entry is pending for nobody and gone from the LBS (a done whose answer was lost, or another
+--      consumer that took the stream over finished it)
+--   0  lost: another consumer holds it, or has the entry pending
 local results = {}
 for i = 2, #KEYS do
   local a = 4 + (i - 2) * 2
@@ -19,6 +21,8 @@ for i = 2, #KEYS do
     if pending[1] ~= nil and pending[1][2] == ARGV[3] then
       redis.call('SET', KEYS[i], expected, 'PX', ARGV[2])
       results[#results + 1] = 2
+    elseif pending[1] == nil and #redis.call('XRANGE', KEYS[1], id, id) == 0 then
+      results[#results + 1] = 3
     else
       results[#results + 1] = 0
     end
