@@ -87,7 +87,7 @@ final class ChaosReport {
 		NOTHING_LOST("nothing lost: every stream finished, LBS empty, nothing pending, final entries committed"),
 		EVERY_ENTRY_PROCESSED("every data-stream entry processed at least once"),
 		FENCING("fencing: no lower-token write accepted after a higher-token write completed; every token unique"),
-		DONE_ONCE("no stream finished twice or handed out after it was finished"),
+		DONE_ONCE("no stream finished twice: handed out again after it was finished"),
 		STALLED_TOLD("every consumer that lost a stream and lived on was told"),
 		TOLD_TRUTHFULLY("every consumer told it lost a stream had lost it to another consumer");
 
