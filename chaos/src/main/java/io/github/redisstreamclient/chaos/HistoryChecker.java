@@ -363,11 +363,13 @@ final class HistoryChecker {
 							&& e.stream().equals(previous.stream) && e.token() == previous.token)
 					.findFirst()
 					.orElse(null);
-				if (fault != null) {
-					unowned.add(next.acquiredAt - fault.micros());
-				}
-				else if (handoff != null) {
+				// Whichever came last: an owner that came back from a partition and then closed handed its streams off.
+				if (handoff != null && handoff.micros() <= next.acquiredAt
+						&& (fault == null || handoff.micros() > fault.micros())) {
 					handoffs.add(next.acquiredAt - handoff.micros());
+				}
+				else if (fault != null) {
+					unowned.add(next.acquiredAt - fault.micros());
 				}
 				else {
 					otherCauses.merge(causeNear(next.acquiredAt), 1, Integer::sum);

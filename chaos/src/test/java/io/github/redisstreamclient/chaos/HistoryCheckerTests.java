@@ -162,6 +162,23 @@ class HistoryCheckerTests {
 		assertThat(report.figure("told after being taken over (ms)")).isEqualTo("n=1 p50=1700 p99=1700 max=1700");
 	}
 
+	@Test
+	void aStreamKeptThroughAPartitionAndThenHandedOffCountsAsAHandoff() {
+		History h = new History();
+		h.producer(0, "s1", "100-0").appended(1, "s1", "101-0", true);
+		h.at(10, "c1.1", Kind.STARTED, "-", 0, "-", "c1").at(10, "c2.1", Kind.STARTED, "-", 0, "-", "c2");
+		h.acquired(20, "c1.1", "s1", 5);
+		h.at(100, "c1.1", Kind.FAULT_STARTED, "-", 0, "PARTITION", "-").at(2100, "c1.1", Kind.FAULT_ENDED, "-", 0,
+				"PARTITION", "healed");
+		h.at(3000, "c1.1", Kind.HANDED_OFF, "s1", 5, "100-0", "-").at(3050, "c1.1", Kind.CLOSED, "-", 0, "-", "-");
+		h.acquired(3100, "c2.1", "s1", 9).processed(3200, "c2.1", "s1", 9, "101-0");
+		h.commit(3300, "c2.1", "s1", 9, "101-0", Kind.COMMIT_OK).done(3400, "c2.1", "s1", 9, Kind.DONE_OK);
+		ChaosReport report = check(h.events, CLEAN_END);
+		assertThat(report.passed()).as(report.render()).isTrue();
+		assertThat(report.figure("unowned after a graceful handoff (ms)")).isEqualTo("n=1 p50=100 p99=100 max=100");
+		assertThat(report.figure("unowned after its owner was killed, frozen or partitioned (ms)")).isEqualTo("none");
+	}
+
 	/** One stream, written, processed, committed and finished by one consumer. */
 	private static List<HistoryEvent> cleanHistory() {
 		History h = new History();
