@@ -5,8 +5,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,17 +61,26 @@ final class FaultInjector {
 		this.leaseTtl = leaseTtl;
 	}
 
-	/** Injects faults for {@code period}, then ends every fault still going and returns. */
+	/**
+	 * Injects faults for {@code period}; a kind that could not run by then (too few healthy consumers each time it
+	 * came up) is injected within up to a minute more, so every run sees every kind. Then ends every fault still going.
+	 */
 	void run(Duration period) throws InterruptedException {
 		long end = System.nanoTime() + period.toNanos();
-		while (System.nanoTime() < end) {
+		long overtime = end + Duration.ofMinutes(1).toNanos();
+		Set<Fault> missing = EnumSet.copyOf(this.target.faults());
+		while (System.nanoTime() < end || (!missing.isEmpty() && System.nanoTime() < overtime)) {
 			Thread.sleep(2000 + this.random.nextInt(3000));
-			if (System.nanoTime() >= end) {
+			boolean late = System.nanoTime() >= end;
+			if (late && missing.isEmpty()) {
 				break;
 			}
-			Fault fault = nextFault();
+			Fault fault = late ? missing.iterator().next() : nextFault();
 			try {
-				if (!inject(fault)) {
+				if (inject(fault)) {
+					missing.remove(fault);
+				}
+				else if (!late) {
 					this.bag.addLast(fault); // not possible now: later
 				}
 			}
