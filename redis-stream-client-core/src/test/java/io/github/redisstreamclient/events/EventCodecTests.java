@@ -73,7 +73,7 @@ class EventCodecTests {
 
 	@Test
 	void malformedEntriesSayWhatIsWrong() {
-		assertThatThrownBy(() -> EventCodec.decode(null)).hasMessage("the entry has no 'event' field");
+		assertThatThrownBy(() -> EventCodec.decode((String) null)).hasMessage("the entry has no 'event' field");
 		assertThatThrownBy(() -> EventCodec.decode("{oops")).hasMessageStartingWith("'event' is not valid JSON")
 			.hasMessageEndingWith("{oops");
 		assertThatThrownBy(() -> EventCodec.decode("[1]")).hasMessage("'event' is not a JSON object: [1]");
@@ -83,6 +83,39 @@ class EventCodecTests {
 			.hasMessage("'event' has no 'payload' field");
 		assertThatThrownBy(() -> EventCodec.decode("{\"id\":\"x\",\"type\":\"t\",\"payload\":1,\"timestamp\":\"yesterday\"}"))
 			.hasMessage("'timestamp' is not an ISO-8601 instant: yesterday");
+	}
+
+	/**
+	 * Found by EventCodecFuzzTests: Jackson let a NumberFormatException out of readTree, which the consumer took
+	 * for a Redis failure, so the entry stayed pending and came back forever instead of being dead-lettered.
+	 */
+	@Test
+	void aNumberJacksonCannotHoldIsMalformedNotAnEscapingException() {
+		assertThatThrownBy(() -> EventCodec.decode("1e2147483649")).isInstanceOf(EventCodec.MalformedEventException.class)
+			.hasMessageStartingWith("'event' is not valid JSON (java.lang.NumberFormatException: Value \"1e2147483649\"");
+		assertThatThrownBy(() -> EventCodec.decode("{\"id\":\"x\",\"type\":\"t\",\"payload\":1e-2147483649,"
+				+ "\"timestamp\":\"2025-01-01T00:00:00Z\"}"))
+			.isInstanceOf(EventCodec.MalformedEventException.class);
+	}
+
+	/** Found by EventCodecFuzzTests: a reason quoted a lone surrogate, which Redis would have stored as '?'. */
+	@Test
+	void reasonsQuoteTheInputShortAndPrintable() {
+		assertThatThrownBy(() -> EventCodec.decode("\uda40")).hasMessageEndingWith(": \\uda40");
+		assertThatThrownBy(() -> EventCodec.decode("{\u0000")).hasMessageEndingWith(": {\\u0000");
+		String huge = "{\"id\":" + "7".repeat(3_000_000);
+		assertThatThrownBy(() -> EventCodec.decode(huge)).satisfies((ex) -> assertThat(ex.getMessage())
+			.hasSizeLessThan(600)
+			.endsWith("... (3000006 chars)"));
+	}
+
+	@Test
+	void nestingDeeperThanJacksonReadsIsMalformed() {
+		String deep = "{\"id\":\"e\",\"type\":\"t\",\"payload\":" + "[".repeat(5_000) + "]".repeat(5_000)
+				+ ",\"timestamp\":\"2025-01-01T00:00:00Z\"}";
+
+		assertThatThrownBy(() -> EventCodec.decode(deep))
+			.hasMessageStartingWith("'event' is not valid JSON (Document nesting depth (501) exceeds the maximum");
 	}
 
 	@Test
