@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
 import io.github.redisstreamclient.core.internal.Excerpt;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -48,6 +49,23 @@ final class EventCodec {
 		event.metadata().forEach(metadata::put);
 		root.put("timestamp", event.timestamp().toString());
 		return MAPPER.writeValueAsString(root);
+	}
+
+	/**
+	 * Reads the envelope of a stream entry as Redis holds it: the {@code event} field must be UTF-8, as JSON is.
+	 * @throws MalformedEventException saying what is wrong
+	 */
+	static Event decode(EntryFields fields) throws MalformedEventException {
+		byte[] json = fields.value(EVENT_FIELD);
+		if (json == null) {
+			return decode((String) null);
+		}
+		try {
+			return decode(EntryFields.strictUtf8(json));
+		}
+		catch (EntryFields.NotUtf8Exception ex) {
+			throw new MalformedEventException("'" + EVENT_FIELD + "' is not UTF-8 text: " + ex.getMessage());
+		}
 	}
 
 	/**

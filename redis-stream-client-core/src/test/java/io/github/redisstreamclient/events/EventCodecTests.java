@@ -2,10 +2,12 @@ package io.github.redisstreamclient.events;
 
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -107,6 +109,19 @@ class EventCodecTests {
 		assertThatThrownBy(() -> EventCodec.decode(huge)).satisfies((ex) -> assertThat(ex.getMessage())
 			.hasSizeLessThan(600)
 			.endsWith("... (3000006 chars)"));
+	}
+
+	@Test
+	void anEventFieldThatIsNotUtf8IsMalformed() {
+		byte[] json = "{\"id\":\"x\",\"type\":\"t\",\"payload\":\"?\",\"timestamp\":\"2025-01-01T00:00:00Z\"}"
+			.getBytes(StandardCharsets.UTF_8);
+		json[32] = (byte) 0xc0;
+		EntryFields fields = EntryFields.ofFlat(List.of("event".getBytes(StandardCharsets.UTF_8), json));
+
+		assertThatThrownBy(() -> EventCodec.decode(fields))
+			.hasMessage("'event' is not UTF-8 text: byte 0xc0 at offset 32 is not valid UTF-8");
+		assertThatThrownBy(() -> EventCodec.decode(EntryFields.ofStrings(Map.of("payload", "x"))))
+			.hasMessage("the entry has no 'event' field");
 	}
 
 	@Test

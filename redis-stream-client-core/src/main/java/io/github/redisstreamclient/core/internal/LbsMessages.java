@@ -65,6 +65,24 @@ public final class LbsMessages {
 		return parse(json);
 	}
 
+	/**
+	 * Parses the fields of an LBS entry as Redis holds them: {@code lbs-input} must also be UTF-8, as JSON is. A
+	 * name read from bytes that are not would name another stream than the producer meant.
+	 * @throws MalformedEntryException naming what is wrong, for the dead-letter stream
+	 */
+	public static LbsMessage parse(EntryFields fields) {
+		byte[] json = fields.value(FIELD);
+		if (json == null) {
+			throw missingField(fields.names());
+		}
+		try {
+			return parse(EntryFields.strictUtf8(json));
+		}
+		catch (EntryFields.NotUtf8Exception ex) {
+			throw new MalformedEntryException("'" + FIELD + "' is not UTF-8 text: " + ex.getMessage());
+		}
+	}
+
 	private static MalformedEntryException missingField(Collection<String> names) {
 		// Quoted in short: an entry may have thousands of fields, or one name of a megabyte.
 		return new MalformedEntryException("missing field '" + FIELD + "', fields were " + Excerpt.of(names.toString())

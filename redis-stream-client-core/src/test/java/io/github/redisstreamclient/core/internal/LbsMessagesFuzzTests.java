@@ -51,8 +51,9 @@ class LbsMessagesFuzzTests {
 					}
 					String json = LbsMessages.format(produced.name(), produced.info());
 					// As Redis stores it: UTF-8 bytes.
-					String stored = new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-					LbsMessage message = LbsMessages.parse(Map.of(LbsMessages.FIELD, stored));
+					byte[] stored = json.getBytes(StandardCharsets.UTF_8);
+					LbsMessage message = LbsMessages
+						.parse(EntryFields.ofFlat(List.of(LbsMessages.FIELD.getBytes(StandardCharsets.UTF_8), stored)));
 					assertThat(message.dataStreamName()).isEqualTo(produced.name());
 					assertThat(message.info()).isEqualTo(produced.info());
 				});

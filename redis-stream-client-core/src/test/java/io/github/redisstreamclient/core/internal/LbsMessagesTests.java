@@ -1,5 +1,6 @@
 package io.github.redisstreamclient.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,18 @@ class LbsMessagesTests {
 			.isEqualTo("'lbs-input' has a number in Info beyond the range of a double");
 		assertThat(LbsMessages.parse(Map.of("lbs-input", "{\"DataStreamName\":\"s\",\"Info\":{\"k\":1e300}}")).info())
 			.containsEntry("k", 1e300);
+	}
+
+	@Test
+	void lbsInputThatIsNotUtf8IsMalformed() {
+		byte[] json = "{\"DataStreamName\":\"s?\"}".getBytes(StandardCharsets.UTF_8);
+		json[20] = (byte) 0xff;
+		EntryFields fields = EntryFields.ofFlat(List.of("lbs-input".getBytes(StandardCharsets.UTF_8), json));
+
+		assertThatThrownBy(() -> LbsMessages.parse(fields))
+			.hasMessage("'lbs-input' is not UTF-8 text: byte 0xff at offset 20 is not valid UTF-8");
+		// Read as text, the same entry would have named the stream "s\ufffd".
+		assertThat(LbsMessages.parse(fields.toStrings()).dataStreamName()).isEqualTo("s\ufffd");
 	}
 
 	@Test
