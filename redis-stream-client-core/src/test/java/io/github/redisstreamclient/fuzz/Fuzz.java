@@ -66,6 +66,21 @@ public final class Fuzz {
 		}
 	}
 
+	/**
+	 * Runs a test that draws its inputs from {@code Random} itself, such as an integration test that puts a few dozen
+	 * generated entries on a stream, under the same seed policy.
+	 * @throws AssertionError naming the seed, when the test fails
+	 */
+	public static void run(Property<Random> test) {
+		long seed = seed();
+		try {
+			test.check(new Random(seed));
+		}
+		catch (Throwable ex) {
+			throw new AssertionError("Failed; replay with -D" + SEED + "=" + seed + "\n" + ex, ex);
+		}
+	}
+
 	private static long seed() {
 		String fixed = System.getProperty(SEED);
 		return (fixed != null && !fixed.isBlank()) ? Long.parseLong(fixed.trim()) : new Random().nextLong();
