@@ -23,6 +23,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * count starting again at 1, same {@link Event#id()}) and then deletes the dead letter. Two commands rather than a
  * transaction, because the two streams may live on different cluster nodes: if the second fails, or two replays of
  * one dead letter race, the event is delivered twice, never lost.
+ * <p>
+ * A replay puts back the {@code event} field only, as text: an entry dead-lettered because it was malformed
+ * (no {@code event} field, bytes that are not UTF-8) is replayed as it reads, and is dead-lettered again unless
+ * it reads as an event. Its exact original stays in the dead letter until the replay deletes it.
  */
 public final class DeadLetters {
 
