@@ -128,6 +128,31 @@ class BadEventsIntegrationTests {
 		assertThat(trouble.unexpectedWarnings("Entry ")).isEmpty();
 	}
 
+	@Test
+	void aReplayPutsBackTheEventFieldByteForByte(RedisServer redis, LettuceConnectionFactory factory) throws Exception {
+		byte[] notUtf8 = notUtf8("{\"id\":\"\u00ff\"}");
+		try (RawStreams raw = new RawStreams(redis.uri());
+				EventStreamConsumer consumer = EventStreamConsumer.builder(factory, this.group, RecordingHandler.accepting())
+					.prefix(this.prefix)
+					.eventTypes(List.of(TYPE))
+					.blockTime(Duration.ofMillis(200))
+					.build()) {
+			raw.add(this.stream, List.of(utf8("event"), notUtf8));
+			consumer.start();
+			await().atMost(WAIT).until(() -> raw.range(this.prefix + ":dlq").size() == 1);
+
+			assertThat(DeadLetters.of(factory, this.prefix).replay(10)).isEqualTo(1);
+
+			// Read again, still not UTF-8, dead-lettered again: the same bytes all the way.
+			await().atMost(WAIT).until(() -> raw.range(this.prefix + ":dlq").size() == 1
+					&& raw.range(this.stream).size() == 2);
+			assertThat(raw.range(this.stream).get(1).pairs()).satisfiesExactly(
+					(field) -> assertThat(field).isEqualTo(utf8("event")),
+					(value) -> assertThat(value).isEqualTo(notUtf8));
+			assertThat(raw.range(this.prefix + ":dlq").get(0).pairs().get(1)).isEqualTo(notUtf8);
+		}
+	}
+
 	/** The entry's own pairs unchanged and in order, then why, and where from. */
 	private void assertExactCopyWithError(RawStreams.Entry letter, Sent entry) {
 		List<byte[]> pairs = letter.pairs();
