@@ -30,7 +30,7 @@ class EventCodecFuzzTests {
 
 	@Test
 	void anyEventFieldIsDecodedOrRejectedWithAShortReason() {
-		Fuzz.check(3_000, BadInput::anyEventJson, Shrinker.strings(), EventCodecFuzzTests::decodedOrRejected);
+		Fuzz.check(2_000, BadInput::anyEventJson, Shrinker.strings(), EventCodecFuzzTests::decodedOrRejected);
 	}
 
 	@Test
@@ -43,7 +43,7 @@ class EventCodecFuzzTests {
 
 	@Test
 	void whatIsEncodedIsDecodedBackThroughUtf8() {
-		Fuzz.check(1_000, EventCodecFuzzTests::event, (event) -> List.of(), (event) -> {
+		Fuzz.check(500, EventCodecFuzzTests::event, (event) -> List.of(), (event) -> {
 			String json = EventCodec.encode(event);
 			String stored = new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
 			Event decoded = EventCodec.decode(stored);

@@ -132,6 +132,12 @@ public final class EntryFields {
 	 * @throws NotUtf8Exception naming the first byte that is not
 	 */
 	public static String strictUtf8(byte[] bytes) {
+		// The JDK's own decoding is the fast one; it replaces each bad sequence by U+FFFD, which valid text may hold
+		// too, so only then is the strict decoder asked.
+		String text = new String(bytes, StandardCharsets.UTF_8);
+		if (text.indexOf('\ufffd') < 0) {
+			return text;
+		}
 		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
 			.onMalformedInput(CodingErrorAction.REPORT)
 			.onUnmappableCharacter(CodingErrorAction.REPORT);

@@ -30,7 +30,25 @@ class LbsMessagesFuzzTests {
 
 	@Test
 	void anyEntryIsReadOrRejectedWithAShortReason() {
-		Fuzz.check(3_000, BadInput::lbsFields, Shrinker.fieldMaps(), LbsMessagesFuzzTests::readOrRejected);
+		Fuzz.check(2_000, BadInput::lbsFields, Shrinker.fieldMaps(), LbsMessagesFuzzTests::readOrRejected);
+	}
+
+	@Test
+	void anyBytesInLbsInputAreReadOrRejectedWithAShortReason() {
+		Fuzz.check(1_000, (random) -> BadInput.bytes(random, 200), (bytes) -> List.of(), (bytes) -> {
+			EntryFields fields = EntryFields.ofFlat(List.of(LbsMessages.FIELD.getBytes(StandardCharsets.UTF_8), bytes));
+			LbsMessage message;
+			try {
+				message = LbsMessages.parse(fields);
+			}
+			catch (MalformedEntryException ex) {
+				assertShortReason(ex.getMessage());
+				return;
+			}
+			// Read, so the bytes were UTF-8: the name is what they say, not a replacement character's guess.
+			assertThat(new String(bytes, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)).isEqualTo(bytes);
+			assertThat(message.dataStreamName()).isNotEmpty();
+		});
 	}
 
 	@Test
@@ -42,7 +60,7 @@ class LbsMessagesFuzzTests {
 
 	@Test
 	void whatIsFormattedIsReadBackThroughUtf8OrRefusedAtOnce() {
-		Fuzz.check(1_000, (random) -> new Produced(name(random), info(random, 3)), (produced) -> List.of(),
+		Fuzz.check(500, (random) -> new Produced(name(random), info(random, 3)), (produced) -> List.of(),
 				(produced) -> {
 					if (!produced.carriable()) {
 						assertThatIllegalArgumentException()
