@@ -1,6 +1,7 @@
 package io.github.redisstreamclient.fuzz;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,7 +60,8 @@ public final class RawStreams implements AutoCloseable {
 	@Override
 	public void close() {
 		this.connection.close();
-		this.client.shutdown();
+		// Without the default quiet period of 2 s: nothing is in flight once the test is done.
+		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 	}
 
 	/** An entry: its id and its field-value pairs, flat, as bytes. */
