@@ -1,5 +1,6 @@
 package io.github.redisstreamclient.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.internal.ClientMetrics;
+import io.github.redisstreamclient.core.internal.EntryFields;
 import io.github.redisstreamclient.core.internal.ExpiryDetector;
 import io.github.redisstreamclient.core.internal.GroupReader;
 import io.github.redisstreamclient.core.internal.LbsMessages;
@@ -33,11 +35,12 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
+import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamOffset;
 import org.springframework.data.redis.connection.stream.StreamReadOptions;
-import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -460,15 +463,16 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			}
 			return;
 		}
+		byte[] lbs = this.keys.lbs().getBytes(StandardCharsets.UTF_8);
 		for (String entryId : detectedAt.keySet()) {
-			var entries = this.redis.opsForStream().range(this.keys.lbs(), Range.closed(entryId, entryId));
+			List<ByteRecord> entries = this.redis.execute(
+					(RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()
+						.xRange(lbs, Range.closed(entryId, entryId)));
 			if (entries == null || entries.isEmpty()) {
 				continue;
 			}
 			try {
-				Map<String, String> fields = new LinkedHashMap<>();
-				entries.get(0).getValue().forEach((field, value) -> fields.put(String.valueOf(field), String.valueOf(value)));
-				LbsMessage message = LbsMessages.parse(fields);
+				LbsMessage message = LbsMessages.parse(EntryFields.of(entries.get(0).getValue()));
 				this.dispatcher.dispatch(
 						StreamNotification.expired(new StreamRef(message.dataStreamName(), entryId), message.info()));
 			}
@@ -540,12 +544,17 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		return lease;
 	}
 
-	private void deadLetter(String entryId, Map<String, String> fields, String reason) {
-		Map<String, String> letter = new LinkedHashMap<>(fields);
-		letter.put("reason", reason);
-		letter.put("lbs-entry-id", entryId);
-		letter.put("consumer", this.id);
-		this.redis.opsForStream().add(StreamRecords.string(letter).withStreamKey(this.keys.deadLetter()));
+	/**
+	 * Copies a malformed entry to the dead-letter stream byte for byte, with the reason, the entry id and this
+	 * consumer appended; the entry may not be UTF-8 or may repeat a field, and it is deleted from the LBS next.
+	 */
+	private void deadLetter(String entryId, EntryFields fields, String reason) {
+		Map<String, String> about = new LinkedHashMap<>();
+		about.put("reason", reason);
+		about.put("lbs-entry-id", entryId);
+		about.put("consumer", this.id);
+		this.redis.execute((RedisCallback<RecordId>) (connection) -> connection.streamCommands()
+			.xAdd(fields.toRecord(this.keys.deadLetter(), about)));
 		this.metrics.deadLettered();
 		logger.warn("Malformed LBS entry {} moved to {}: {}", entryId, this.keys.deadLetter(), reason);
 	}

@@ -3,7 +3,9 @@ package io.github.redisstreamclient.events;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -39,16 +41,20 @@ final class DeadLetterWriter {
 		this.group = group;
 	}
 
+	/**
+	 * Writes the entry's own fields byte for byte (its {@code event} among them, when it has one), then why and
+	 * where from. An entry may not be UTF-8, repeat a field or carry fields besides {@code event}: none of it is
+	 * lost. A field of the entry named like one appended here is kept too, before ours.
+	 */
 	void deadLetter(Delivery delivery, String error) {
-		String event = delivery.eventJson();
-		Map<String, String> letter = new LinkedHashMap<>();
-		letter.put(EVENT, (event != null) ? event : "");
-		letter.put(ERROR, error);
-		letter.put(ORIGINAL_TYPE, this.streams.typeOf(delivery.stream()));
-		letter.put(ORIGINAL_STREAM, delivery.stream());
-		letter.put(ORIGINAL_ID, delivery.entryId());
-		letter.put(DELIVERY_COUNT, Long.toString(delivery.deliveryCount()));
-		this.redis.opsForStream().add(StreamRecords.string(letter).withStreamKey(this.streams.deadLetter()));
+		Map<String, String> about = new LinkedHashMap<>();
+		about.put(ERROR, error);
+		about.put(ORIGINAL_TYPE, this.streams.typeOf(delivery.stream()));
+		about.put(ORIGINAL_STREAM, delivery.stream());
+		about.put(ORIGINAL_ID, delivery.entryId());
+		about.put(DELIVERY_COUNT, Long.toString(delivery.deliveryCount()));
+		MapRecord<byte[], byte[], byte[]> letter = delivery.fields().toRecord(this.streams.deadLetter(), about);
+		this.redis.execute((RedisCallback<RecordId>) (connection) -> connection.streamCommands().xAdd(letter));
 		this.group.ack(delivery.stream(), delivery.entryId());
 	}
 

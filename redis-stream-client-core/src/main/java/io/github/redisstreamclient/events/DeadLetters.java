@@ -1,18 +1,24 @@
 package io.github.redisstreamclient.events;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.connection.stream.RecordId;
 import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -22,7 +28,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * A replay adds the original {@code event} field to the original stream as a new entry (new entry id, delivery
  * count starting again at 1, same {@link Event#id()}) and then deletes the dead letter. Two commands rather than a
  * transaction, because the two streams may live on different cluster nodes: if the second fails, or two replays of
- * one dead letter race, the event is delivered twice, never lost.
+ * one dead letter race, the event is delivered twice, never lost. The {@code event} field is put back byte for byte,
+ * even when {@link DeadLetter#event()} cannot show it exactly.
  */
 public final class DeadLetters {
 
@@ -96,11 +103,35 @@ public final class DeadLetters {
 			logger.warn("Dead letter {} names no original stream; left in {}", letter.id(), this.streams.deadLetter());
 			return false;
 		}
-		this.redis.opsForStream()
-			.add(StreamRecords.string(Map.of(EventCodec.EVENT_FIELD, letter.event()))
-				.withStreamKey(letter.originalStream()));
+		byte[] event = exactEvent(letter.id());
+		if (event == null) {
+			// Replayed or deleted since it was listed.
+			return false;
+		}
+		Map<byte[], byte[]> fields = Map.of(EventCodec.EVENT_FIELD.getBytes(StandardCharsets.UTF_8), event);
+		MapRecord<byte[], byte[], byte[]> entry = StreamRecords.newRecord()
+			.in(letter.originalStream().getBytes(StandardCharsets.UTF_8))
+			.ofMap(fields);
+		this.redis.execute((RedisCallback<RecordId>) (connection) -> connection.streamCommands().xAdd(entry));
 		this.redis.opsForStream().delete(this.streams.deadLetter(), letter.id());
 		return true;
+	}
+
+	/**
+	 * The {@code event} field of a dead letter as its bytes, which {@link DeadLetter#event()} may not hold exactly
+	 * (an event that was dead-lettered for not being UTF-8): empty when it had none, {@code null} when the dead
+	 * letter is gone.
+	 */
+	private byte @Nullable [] exactEvent(String deadLetterId) {
+		byte[] key = this.streams.deadLetter().getBytes(StandardCharsets.UTF_8);
+		List<ByteRecord> records = this.redis.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection
+			.streamCommands()
+			.xRange(key, Range.closed(deadLetterId, deadLetterId)));
+		if (records == null || records.isEmpty()) {
+			return null;
+		}
+		byte[] event = EntryFields.of(records.get(0).getValue()).value(EventCodec.EVENT_FIELD);
+		return (event != null) ? event : new byte[0];
 	}
 
 	private static DeadLetter toDeadLetter(String id, Map<String, String> fields) {

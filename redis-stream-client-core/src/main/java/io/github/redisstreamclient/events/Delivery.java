@@ -1,8 +1,6 @@
 package io.github.redisstreamclient.events;
 
-import java.util.Map;
-
-import org.jspecify.annotations.Nullable;
+import io.github.redisstreamclient.core.internal.EntryFields;
 
 /**
  * One delivery of a stream entry to this consumer: a unit of work between the reader (or the reclaimer, or the
@@ -11,13 +9,9 @@ import org.jspecify.annotations.Nullable;
  * @param stream the stream the entry is in
  * @param entryId the entry id
  * @param deliveryCount Redis's delivery count for this entry, this delivery included
- * @param fields the entry's fields
+ * @param fields the entry's fields, as bytes: a dead letter keeps them exactly
  */
-record Delivery(String stream, String entryId, long deliveryCount, Map<String, String> fields) {
-
-	@Nullable String eventJson() {
-		return this.fields.get(EventCodec.EVENT_FIELD);
-	}
+record Delivery(String stream, String entryId, long deliveryCount, EntryFields fields) {
 
 	/** Identifies the entry across deliveries. */
 	String key() {
@@ -28,7 +22,7 @@ record Delivery(String stream, String entryId, long deliveryCount, Map<String, S
 		return stream + " " + entryId;
 	}
 
-	Delivery redelivered(long newDeliveryCount, Map<String, String> newFields) {
+	Delivery redelivered(long newDeliveryCount, EntryFields newFields) {
 		return new Delivery(this.stream, this.entryId, newDeliveryCount, newFields);
 	}
 

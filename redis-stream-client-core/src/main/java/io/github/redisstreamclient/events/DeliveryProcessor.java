@@ -51,7 +51,7 @@ final class DeliveryProcessor {
 		try {
 			Event event;
 			try {
-				event = EventCodec.decode(delivery.eventJson());
+				event = EventCodec.decode(delivery.fields());
 			}
 			catch (EventCodec.MalformedEventException ex) {
 				deadLetter(delivery, type, "Malformed event: " + ex.getMessage());

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
+import io.github.redisstreamclient.core.internal.Excerpt;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -29,8 +31,6 @@ final class EventCodec {
 		.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
 		.build();
 
-	private static final int MAX_QUOTED_LENGTH = 200;
-
 	private EventCodec() {
 	}
 
@@ -52,6 +52,23 @@ final class EventCodec {
 	}
 
 	/**
+	 * Reads the envelope of a stream entry as Redis holds it: the {@code event} field must be UTF-8, as JSON is.
+	 * @throws MalformedEventException saying what is wrong
+	 */
+	static Event decode(EntryFields fields) throws MalformedEventException {
+		byte[] json = fields.value(EVENT_FIELD);
+		if (json == null) {
+			return decode((String) null);
+		}
+		try {
+			return decode(EntryFields.strictUtf8(json));
+		}
+		catch (EntryFields.NotUtf8Exception ex) {
+			throw new MalformedEventException("'" + EVENT_FIELD + "' is not UTF-8 text: " + ex.getMessage());
+		}
+	}
+
+	/**
 	 * Reads the envelope of a stream entry.
 	 * @param json the {@code event} field, {@code null} when the entry has none
 	 * @throws MalformedEventException saying what is wrong
@@ -65,11 +82,16 @@ final class EventCodec {
 			root = MAPPER.readTree(json);
 		}
 		catch (JacksonException ex) {
-			throw new MalformedEventException("'" + EVENT_FIELD + "' is not valid JSON (" + ex.getOriginalMessage()
-					+ "): " + quote(json));
+			throw new MalformedEventException("'" + EVENT_FIELD + "' is not valid JSON ("
+					+ Excerpt.of(ex.getOriginalMessage()) + "): " + Excerpt.of(json));
+		}
+		catch (RuntimeException ex) {
+			// Jackson lets a few number errors out unwrapped: a NumberFormatException for 1e2147483648 as a BigDecimal.
+			throw new MalformedEventException("'" + EVENT_FIELD + "' is not valid JSON (" + Excerpt.of(ex.toString())
+					+ "): " + Excerpt.of(json));
 		}
 		if (root == null || !root.isObject()) {
-			throw new MalformedEventException("'" + EVENT_FIELD + "' is not a JSON object: " + quote(json));
+			throw new MalformedEventException("'" + EVENT_FIELD + "' is not a JSON object: " + Excerpt.of(json));
 		}
 		String id = requiredString(root, "id");
 		String type = requiredString(root, "type");
@@ -83,7 +105,7 @@ final class EventCodec {
 			instant = Instant.parse(timestamp);
 		}
 		catch (DateTimeParseException ex) {
-			throw new MalformedEventException("'timestamp' is not an ISO-8601 instant: " + quote(timestamp));
+			throw new MalformedEventException("'timestamp' is not an ISO-8601 instant: " + Excerpt.of(timestamp));
 		}
 		return new Event(id, type, payload, metadata(root.get("metadata")), instant);
 	}
@@ -100,7 +122,7 @@ final class EventCodec {
 			JsonNode value = entry.getValue();
 			// Numbers and booleans are accepted as their text, so that producers in other languages need no care.
 			if (!value.isValueNode() || value.isNull()) {
-				throw new MalformedEventException("'metadata." + entry.getKey() + "' is not a string");
+				throw new MalformedEventException("'metadata." + Excerpt.of(entry.getKey()) + "' is not a string");
 			}
 			metadata.put(entry.getKey(), value.asString());
 		}
@@ -113,10 +135,6 @@ final class EventCodec {
 			throw new MalformedEventException("'" + EVENT_FIELD + "' has no string field '" + field + "'");
 		}
 		return value.stringValue();
-	}
-
-	private static String quote(String text) {
-		return (text.length() <= MAX_QUOTED_LENGTH) ? text : text.substring(0, MAX_QUOTED_LENGTH) + "...";
 	}
 
 	/** An entry that cannot become an {@link Event}; dead-lettered at once, since no retry can fix it. */

@@ -1,16 +1,20 @@
 package io.github.redisstreamclient.events;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
+
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.RedisStreamCommands.XClaimOptions;
+import org.springframework.data.redis.connection.stream.ByteRecord;
 import org.springframework.data.redis.connection.stream.Consumer;
-import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.PendingMessage;
 import org.springframework.data.redis.connection.stream.PendingMessages;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -47,12 +51,16 @@ final class GroupCommands {
 	 * {@code minIdle} are taken, so a consumer that claimed one meanwhile keeps it.
 	 * @return the fields of each claimed entry by id; entries deleted from the stream are missing
 	 */
-	Map<String, Map<String, String>> claim(String stream, Duration minIdle, List<String> entryIds) {
-		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-			.claim(stream, this.group, this.consumerName, XClaimOptions.minIdle(minIdle).ids(entryIds.toArray(String[]::new)));
-		Map<String, Map<String, String>> claimed = new LinkedHashMap<>();
-		for (MapRecord<String, Object, Object> record : records) {
-			claimed.put(record.getId().getValue(), fields(record.getValue()));
+	Map<String, EntryFields> claim(String stream, Duration minIdle, List<String> entryIds) {
+		byte[] key = stream.getBytes(StandardCharsets.UTF_8);
+		XClaimOptions options = XClaimOptions.minIdle(minIdle).ids(entryIds.toArray(String[]::new));
+		// As bytes, like the reader's entries: a dead letter keeps an entry exactly, even one that is not UTF-8.
+		List<ByteRecord> records = this.redis.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection
+			.streamCommands()
+			.xClaim(key, this.group, this.consumerName, options));
+		Map<String, EntryFields> claimed = new LinkedHashMap<>();
+		for (ByteRecord record : (records != null) ? records : List.<ByteRecord>of()) {
+			claimed.put(record.getId().getValue(), EntryFields.of(record.getValue()));
 		}
 		return claimed;
 	}

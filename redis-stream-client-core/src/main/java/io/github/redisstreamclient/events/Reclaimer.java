@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +86,9 @@ final class Reclaimer {
 				}
 			}
 			if (!deliveries.isEmpty()) {
-				Map<String, Map<String, String>> claimed = this.group.claim(stream, this.minIdle,
+				Map<String, EntryFields> claimed = this.group.claim(stream, this.minIdle,
 						new ArrayList<>(deliveries.keySet()));
-				for (Map.Entry<String, Map<String, String>> entry : claimed.entrySet()) {
+				for (Map.Entry<String, EntryFields> entry : claimed.entrySet()) {
 					// XCLAIM counted one more delivery.
 					Delivery delivery = new Delivery(stream, entry.getKey(), deliveries.get(entry.getKey()) + 1,
 							entry.getValue());

@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +68,8 @@ final class RetryScheduler {
 			// The entry has been idle at least as long as the pause, unless another consumer claimed it meanwhile
 			// (the handler outlived reclaimMinIdle): then it is theirs, and this claim takes nothing.
 			Duration minIdle = delay.multipliedBy(3).dividedBy(4);
-			Map<String, Map<String, String>> claimed = this.group.claim(failed.stream(), minIdle,
-					List.of(failed.entryId()));
-			Map<String, String> fields = claimed.get(failed.entryId());
+			Map<String, EntryFields> claimed = this.group.claim(failed.stream(), minIdle, List.of(failed.entryId()));
+			EntryFields fields = claimed.get(failed.entryId());
 			if (fields == null) {
 				logger.debug("Entry {} of {} was claimed by another consumer or deleted before its retry",
 						failed.entryId(), failed.stream());

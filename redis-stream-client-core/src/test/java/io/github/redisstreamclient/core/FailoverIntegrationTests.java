@@ -53,6 +53,8 @@ class FailoverIntegrationTests {
 		// No sweep and no notifications: only the startup recovery can find the stream.
 		try (TestConsumer late = TestConsumer.start(factory, this.service, "late",
 				(b) -> b.sweepInterval(Duration.ofMinutes(10)).keyspaceNotifications(KeyspaceNotifications.OFF))) {
+			// start() has claimed it; the notification reaches the listener on the notification thread.
+			await().atMost(Duration.ofSeconds(5)).until(() -> !late.of(Type.STREAM_ADDED).isEmpty());
 			assertThat(late.of(Type.STREAM_ADDED)).singleElement().satisfies((n) -> {
 				assertThat(n.stream()).isEqualTo(new StreamRef("session-1", entryId));
 				assertThat(n.claimed()).isTrue();

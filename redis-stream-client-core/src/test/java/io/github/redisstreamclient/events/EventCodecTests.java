@@ -2,10 +2,12 @@ package io.github.redisstreamclient.events;
 
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.github.redisstreamclient.core.internal.EntryFields;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -73,7 +75,7 @@ class EventCodecTests {
 
 	@Test
 	void malformedEntriesSayWhatIsWrong() {
-		assertThatThrownBy(() -> EventCodec.decode(null)).hasMessage("the entry has no 'event' field");
+		assertThatThrownBy(() -> EventCodec.decode((String) null)).hasMessage("the entry has no 'event' field");
 		assertThatThrownBy(() -> EventCodec.decode("{oops")).hasMessageStartingWith("'event' is not valid JSON")
 			.hasMessageEndingWith("{oops");
 		assertThatThrownBy(() -> EventCodec.decode("[1]")).hasMessage("'event' is not a JSON object: [1]");
@@ -83,6 +85,52 @@ class EventCodecTests {
 			.hasMessage("'event' has no 'payload' field");
 		assertThatThrownBy(() -> EventCodec.decode("{\"id\":\"x\",\"type\":\"t\",\"payload\":1,\"timestamp\":\"yesterday\"}"))
 			.hasMessage("'timestamp' is not an ISO-8601 instant: yesterday");
+	}
+
+	/**
+	 * Found by EventCodecFuzzTests: Jackson let a NumberFormatException out of readTree, which the consumer took
+	 * for a Redis failure, so the entry stayed pending and came back forever instead of being dead-lettered.
+	 */
+	@Test
+	void aNumberJacksonCannotHoldIsMalformedNotAnEscapingException() {
+		assertThatThrownBy(() -> EventCodec.decode("1e2147483649")).isInstanceOf(EventCodec.MalformedEventException.class)
+			.hasMessageStartingWith("'event' is not valid JSON (java.lang.NumberFormatException: Value \"1e2147483649\"");
+		assertThatThrownBy(() -> EventCodec.decode("{\"id\":\"x\",\"type\":\"t\",\"payload\":1e-2147483649,"
+				+ "\"timestamp\":\"2025-01-01T00:00:00Z\"}"))
+			.isInstanceOf(EventCodec.MalformedEventException.class);
+	}
+
+	/** Found by EventCodecFuzzTests: a reason quoted a lone surrogate, which Redis would have stored as '?'. */
+	@Test
+	void reasonsQuoteTheInputShortAndPrintable() {
+		assertThatThrownBy(() -> EventCodec.decode("\uda40")).hasMessageEndingWith(": \\uda40");
+		assertThatThrownBy(() -> EventCodec.decode("{\u0000")).hasMessageEndingWith(": {\\u0000");
+		String huge = "{\"id\":" + "7".repeat(3_000_000);
+		assertThatThrownBy(() -> EventCodec.decode(huge)).satisfies((ex) -> assertThat(ex.getMessage())
+			.hasSizeLessThan(600)
+			.endsWith("... (3000006 chars)"));
+	}
+
+	@Test
+	void anEventFieldThatIsNotUtf8IsMalformed() {
+		byte[] json = "{\"id\":\"x\",\"type\":\"t\",\"payload\":\"?\",\"timestamp\":\"2025-01-01T00:00:00Z\"}"
+			.getBytes(StandardCharsets.UTF_8);
+		json[32] = (byte) 0xc0;
+		EntryFields fields = EntryFields.ofFlat(List.of("event".getBytes(StandardCharsets.UTF_8), json));
+
+		assertThatThrownBy(() -> EventCodec.decode(fields))
+			.hasMessage("'event' is not UTF-8 text: byte 0xc0 at offset 32 is not valid UTF-8");
+		assertThatThrownBy(() -> EventCodec.decode(EntryFields.ofStrings(Map.of("payload", "x"))))
+			.hasMessage("the entry has no 'event' field");
+	}
+
+	@Test
+	void nestingDeeperThanJacksonReadsIsMalformed() {
+		String deep = "{\"id\":\"e\",\"type\":\"t\",\"payload\":" + "[".repeat(5_000) + "]".repeat(5_000)
+				+ ",\"timestamp\":\"2025-01-01T00:00:00Z\"}";
+
+		assertThatThrownBy(() -> EventCodec.decode(deep))
+			.hasMessageStartingWith("'event' is not valid JSON (Document nesting depth (501) exceeds the maximum");
 	}
 
 	@Test

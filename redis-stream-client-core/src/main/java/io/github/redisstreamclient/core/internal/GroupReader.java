@@ -3,9 +3,7 @@ package io.github.redisstreamclient.core.internal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -204,12 +202,8 @@ public final class GroupReader {
 		}
 		List<Record> batch = new ArrayList<>(records.size());
 		for (ByteRecord record : records) {
-			Map<String, String> fields = new LinkedHashMap<>();
-			record.getValue()
-				.forEach((field, value) -> fields.put(new String(field, StandardCharsets.UTF_8),
-						new String(value, StandardCharsets.UTF_8)));
 			batch.add(new Record(new String(record.getStream(), StandardCharsets.UTF_8), record.getId().getValue(),
-					fields));
+					EntryFields.of(record.getValue())));
 		}
 		return batch;
 	}
@@ -266,8 +260,11 @@ public final class GroupReader {
 		return false;
 	}
 
-	/** An entry read with {@code >}: new to the group, delivered once. */
-	public record Record(String stream, String id, Map<String, String> fields) {
+	/**
+	 * An entry read with {@code >}: new to the group, delivered once. Its fields stay bytes until someone needs
+	 * text, so that a malformed entry can be dead-lettered exactly as it was.
+	 */
+	public record Record(String stream, String id, EntryFields fields) {
 	}
 
 	/** How many entries the next read asks for. */

@@ -5,13 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializer;
 
 /**
  * The lease scripts and the calls around them. Each script is loaded once and called by SHA (Spring Data Redis
@@ -38,6 +37,10 @@ public final class LeaseStore {
 	private static final RedisScript<List> FIND_EXPIRED = script("find-expired", List.class);
 
 	private static final RedisScript<Long> SWEEP_TURN = script("sweep-turn", Long.class);
+
+	/** Leaves the bulk strings of a script reply as bytes. */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	private static final RedisSerializer<List> BYTE_REPLIES = (RedisSerializer) RedisSerializer.byteArray();
 
 	private final StringRedisTemplate redis;
 
@@ -103,13 +106,15 @@ public final class LeaseStore {
 			scriptKeys.add(this.keys.leaseKey(entryIds.get(i)));
 			args[i + 3] = entryIds.get(i);
 		}
-		List<?> replies = this.redis.execute(CLAIM, scriptKeys, args);
+		// Replies as bytes: a claimed entry that is malformed is dead-lettered exactly as it is, even if not UTF-8.
+		List<?> replies = this.redis.execute(CLAIM, this.redis.getStringSerializer(), BYTE_REPLIES,
+				scriptKeys, args);
 		List<ClaimResult> results = new ArrayList<>(entryIds.size());
 		for (Object reply : (replies != null) ? replies : List.of()) {
 			List<?> parts = (List<?>) reply;
-			String id = (String) parts.get(0);
+			String id = new String((byte[]) parts.get(0), StandardCharsets.UTF_8);
 			long token = ((Number) parts.get(1)).longValue();
-			Map<String, String> fields = (parts.size() > 2) ? fieldMap((List<?>) parts.get(2)) : Map.of();
+			EntryFields fields = EntryFields.ofFlat((parts.size() > 2) ? (List<?>) parts.get(2) : List.of());
 			results.add(new ClaimResult(id, token, fields));
 		}
 		return results;
@@ -204,16 +209,8 @@ public final class LeaseStore {
 		return turn != null && turn == 1;
 	}
 
-	private static Map<String, String> fieldMap(List<?> flat) {
-		Map<String, String> fields = new LinkedHashMap<>();
-		for (int i = 0; i + 1 < flat.size(); i += 2) {
-			fields.put(String.valueOf(flat.get(i)), String.valueOf(flat.get(i + 1)));
-		}
-		return fields;
-	}
-
 	/** Outcome of a claim for one entry. */
-	public record ClaimResult(String entryId, long token, Map<String, String> fields) {
+	public record ClaimResult(String entryId, long token, EntryFields fields) {
 
 		/** Whether the caller now holds the lease. */
 		public boolean claimed() {

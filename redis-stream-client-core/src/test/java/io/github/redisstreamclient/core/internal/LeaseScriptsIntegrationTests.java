@@ -197,7 +197,7 @@ class LeaseScriptsIntegrationTests {
 		LeaseStore.ClaimResult result = this.b.claim(List.of(id)).get(0);
 
 		assertThat(result.claimed()).isTrue();
-		assertThat(result.fields()).containsKey(LbsMessages.FIELD);
+		assertThat(result.fields().toStrings()).containsKey(LbsMessages.FIELD);
 		assertThat(leaseValue(id)).isEqualTo("consumer-b:" + result.token());
 		List<?> pending = (List<?>) this.redis.command("XPENDING", this.keys.lbs(), this.keys.group(), "-", "+", "10");
 		assertThat((List<?>) pending.get(0)).element(1).isEqualTo("consumer-b");
