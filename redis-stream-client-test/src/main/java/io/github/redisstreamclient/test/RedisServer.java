@@ -499,6 +499,38 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Runs an {@code ACL SETUSER} command given as text, as documented rules are written: tokens separated by
+	 * spaces or line breaks, such as {@code "ACL SETUSER orders reset on >s3cret ~orders-* +@stream"}. The user
+	 * lives until the server is restarted (unless saved with {@code ACL SAVE} on a server with ACL users).
+	 * @param aclSetUser the command, starting with {@code ACL SETUSER}
+	 */
+	public void setUser(String aclSetUser) {
+		String[] tokens = aclSetUser.trim().split("\\s+");
+		if (tokens.length < 3 || !tokens[0].equalsIgnoreCase("ACL") || !tokens[1].equalsIgnoreCase("SETUSER")) {
+			throw new IllegalArgumentException("Not an ACL SETUSER command: " + redacted(Arrays.asList(tokens)));
+		}
+		command(tokens);
+	}
+
+	/**
+	 * The server's ACL log: the commands, keys and channels it refused, and failed logins, newest first.
+	 * @return one map per entry, with the keys Redis gives ({@code reason}, {@code context}, {@code object},
+	 * {@code username}, ...)
+	 */
+	public List<Map<String, Object>> aclLog() {
+		List<Map<String, Object>> entries = new ArrayList<>();
+		for (Object entry : (List<?>) command("ACL", "LOG")) {
+			List<?> fields = (List<?>) entry;
+			Map<String, Object> map = new java.util.LinkedHashMap<>();
+			for (int i = 0; i + 1 < fields.size(); i += 2) {
+				map.put(String.valueOf(fields.get(i)), fields.get(i + 1));
+			}
+			entries.add(map);
+		}
+		return entries;
+	}
+
+	/**
 	 * Creates a started connection factory for this server with a 5 second command timeout, connecting as the
 	 * {@code default} user (every right) and over TLS if the server speaks it. The server destroys it on
 	 * {@link #close()}; destroying it earlier is fine.
@@ -586,7 +618,12 @@ public final class RedisServer implements AutoCloseable {
 		return extracted;
 	}
 
-	static int majorVersion(String version) {
+	/**
+	 * The major version of a Redis version string.
+	 * @param version such as {@code 7.0.15}, from {@link #version()}
+	 * @return such as 7; 0 when the string does not start with a number
+	 */
+	public static int majorVersion(String version) {
 		Matcher matcher = Pattern.compile("^(\\d+)").matcher(version);
 		return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
 	}
