@@ -597,8 +597,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			if (!block.isZero()) {
 				options = options.block(block);
 			}
-			List<MapRecord<String, Object, Object>> records = redis.opsForStream()
-				.read(options, StreamOffset.create(lease.name(), ReadOffset.from(after)));
+			List<MapRecord<String, Object, Object>> records;
+			try {
+				records = redis.opsForStream().read(options, StreamOffset.create(lease.name(), ReadOffset.from(after)));
+			}
+			catch (RuntimeException ex) {
+				throw AclDenials.translate(ex, "XREAD of data stream '" + lease.name() + "'");
+			}
 			List<StreamEntry> entries = new ArrayList<>();
 			for (MapRecord<String, Object, Object> entry : (records != null) ? records : List.<MapRecord<String, Object, Object>>of()) {
 				Map<String, String> fields = new LinkedHashMap<>();
