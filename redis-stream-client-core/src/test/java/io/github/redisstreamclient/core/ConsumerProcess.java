@@ -23,7 +23,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * Arguments: port service consumerId leaseTtlMillis autoClaim(true|false) [cluster]. Environment (so that no
  * password is on a command line): {@value #TLS_CA} the CA certificate file of a TLS server, {@value #USERNAME} and
- * {@value #PASSWORD} an ACL user.
+ * {@value #PASSWORD} an ACL user, {@value #NOTIFICATIONS} a {@link KeyspaceNotifications} other than AUTO.
  */
 public final class ConsumerProcess {
 
@@ -32,6 +32,8 @@ public final class ConsumerProcess {
 	static final String USERNAME = "RSC_TEST_USERNAME";
 
 	static final String PASSWORD = "RSC_TEST_PASSWORD";
+
+	static final String NOTIFICATIONS = "RSC_TEST_KEYSPACE_NOTIFICATIONS";
 
 	private ConsumerProcess() {
 	}
@@ -71,6 +73,8 @@ public final class ConsumerProcess {
 			.lbsIdleTime(leaseTtl.multipliedBy(3))
 			.sweepInterval(Duration.ofMillis(500))
 			.autoClaim(autoClaim)
+			.keyspaceNotifications(KeyspaceNotifications.valueOf(
+					(System.getenv(NOTIFICATIONS) != null) ? System.getenv(NOTIFICATIONS) : "AUTO"))
 			.listener((n) -> print(n.type() + " " + n.streamName() + " "
 					+ ((n.stream() != null) ? n.stream().lbsEntryId() : "-") + " " + n.fencingToken() + " "
 					+ n.claimed()))

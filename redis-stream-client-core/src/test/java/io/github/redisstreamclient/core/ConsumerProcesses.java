@@ -39,7 +39,14 @@ final class ConsumerProcesses implements AutoCloseable {
 	/** A consumer JVM connecting as an ACL user, over TLS when {@code redis} speaks it. */
 	Handle startAs(RedisServer redis, String username, String password, String service, String consumerId,
 			Duration leaseTtl, boolean autoClaim) {
+		return startAs(redis, username, password, service, consumerId, leaseTtl, autoClaim, KeyspaceNotifications.AUTO);
+	}
+
+	/** Like the other, with the given keyspace notification mode. */
+	Handle startAs(RedisServer redis, String username, String password, String service, String consumerId,
+			Duration leaseTtl, boolean autoClaim, KeyspaceNotifications notifications) {
 		Map<String, String> environment = new HashMap<>();
+		environment.put(ConsumerProcess.NOTIFICATIONS, notifications.name());
 		environment.put(ConsumerProcess.USERNAME, username);
 		environment.put(ConsumerProcess.PASSWORD, password);
 		if (redis.isTls()) {

@@ -100,6 +100,42 @@ class OwnershipAclIntegrationTests {
 	}
 
 	@Test
+	void withSweepOnlyTheRuleNeedsNoKeyeventChannelAndRedisRefusesNothing() {
+		String rule = DocumentedAclRules.rule("ownership", Map.of("user", this.user, "password", this.password,
+				"service", this.service, "data-streams", this.service + "-data-*", "db", "0"));
+		redis.setUser(DocumentedAclRules.without(rule, "&__keyevent@0__:expired"));
+		ConsumerProcesses.Handle owner = this.processes.startAs(redis, this.user, this.password, this.service, "owner",
+				Duration.ofSeconds(1), false, KeyspaceNotifications.OFF);
+		String data = this.service + "-data-1";
+		LoadBalancerStream.of(this.factory, this.service).add(data);
+		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED " + data), Duration.ofSeconds(10));
+		try (TestConsumer survivor = TestConsumer.start(this.factory, this.service, "survivor",
+				(b) -> b.autoClaim(true).keyspaceNotifications(KeyspaceNotifications.OFF))) {
+			owner.kill();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().contains(data));
+			assertThat(survivor.client.expiryDetection()).isEqualTo("sweep");
+		}
+		// OFF never asks for CONFIG: nothing at all was refused.
+		assertThat(DocumentedAclRules.refusals(redis, this.user)).isEmpty();
+	}
+
+	@Test
+	void theDocumentedProducerRuleIsEnoughToFeedTheLbs() {
+		String producer = "producer-" + UUID.randomUUID().toString().substring(0, 8);
+		redis.setUser(DocumentedAclRules.rule("producer",
+				Map.of("user", producer, "password", this.password, "service", this.service)));
+		redis.command("ACL", "LOG", "RESET");
+
+		String entryId = LoadBalancerStream.of(redis.connectionFactory(producer, this.password), this.service)
+			.add(this.service + "-data-1", Map.of("k", "v"));
+
+		assertThat(redis.command("XLEN", this.service + "-input")).isEqualTo(1L);
+		assertThat(entryId).isNotBlank();
+		assertThat(DocumentedAclRules.refusals(redis, producer)).isEmpty();
+	}
+
+	@Test
 	void closeHandsStreamsOffWithTheDocumentedRule() {
 		TestConsumer leaving = TestConsumer.start(this.factory, this.service, "leaving",
 				(b) -> b.leaseTtl(Duration.ofSeconds(10)).lbsIdleTime(Duration.ofSeconds(30)));
