@@ -139,6 +139,19 @@ class PermissionDeniedIntegrationTests {
 			.satisfies((ex) -> System.out.println("NOPERM for a channel at start: " + ex.getMessage()));
 	}
 
+	@Test
+	void forceWithoutConfigKeepsItsOwnAdviceAndNamesTheGrant() {
+		// The documented rule has no CONFIG; +xrange is only dropped to build a user from it.
+		RecoverableStreamClient client = client(userWithout("+xrange"))
+			.keyspaceNotifications(KeyspaceNotifications.FORCE)
+			.build();
+
+		assertThatThrownBy(client::start).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("keyspaceNotifications is FORCE")
+			.hasMessageContaining("use AUTO or OFF")
+			.hasMessageContaining("Grant +config|set or the @admin category");
+	}
+
 	private static long xreadgroupCalls() {
 		String stats = (String) redis.command("INFO", "commandstats");
 		for (String line : stats.split("\r?\n")) {

@@ -7,8 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.lettuce.core.RedisException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.PermissionDeniedDataAccessException;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -59,13 +61,15 @@ public final class AclDenials {
 	}
 
 	/**
-	 * {@code error} as a {@link PermissionDeniedDataAccessException} that says what to grant, when it is a denial;
-	 * else {@code error} itself.
+	 * {@code error} as a {@link PermissionDeniedDataAccessException} that says what to grant, when it is Redis (or
+	 * Spring Data Redis) reporting a denial; else {@code error} itself.
 	 * @param doing what the client was doing, naming the command and its keys or channel, such as
 	 * {@code "XREADGROUP of stream 'orders-input'"}
 	 */
 	public static RuntimeException translate(RuntimeException error, String doing) {
-		if (error instanceof PermissionDeniedDataAccessException) {
+		// Our own exceptions (FORCE refused, say) already explain themselves; only Redis's are translated.
+		if (error instanceof PermissionDeniedDataAccessException
+				|| !(error instanceof DataAccessException || error instanceof RedisException)) {
 			return error;
 		}
 		String explanation = explain(error, doing);
