@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,14 @@ public final class DeadLetters {
 		if (count < 1) {
 			throw new IllegalArgumentException("count must be at least 1, but was " + count);
 		}
-		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-			.range(this.streams.deadLetter(), Range.unbounded(), Limit.limit().count(count));
+		List<MapRecord<String, Object, Object>> records;
+		try {
+			records = this.redis.opsForStream()
+				.range(this.streams.deadLetter(), Range.unbounded(), Limit.limit().count(count));
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "XRANGE of '" + this.streams.deadLetter() + "'");
+		}
 		List<DeadLetter> letters = new ArrayList<>();
 		if (records != null) {
 			for (MapRecord<String, Object, Object> record : records) {
@@ -96,10 +103,16 @@ public final class DeadLetters {
 			logger.warn("Dead letter {} names no original stream; left in {}", letter.id(), this.streams.deadLetter());
 			return false;
 		}
-		this.redis.opsForStream()
-			.add(StreamRecords.string(Map.of(EventCodec.EVENT_FIELD, letter.event()))
-				.withStreamKey(letter.originalStream()));
-		this.redis.opsForStream().delete(this.streams.deadLetter(), letter.id());
+		try {
+			this.redis.opsForStream()
+				.add(StreamRecords.string(Map.of(EventCodec.EVENT_FIELD, letter.event()))
+					.withStreamKey(letter.originalStream()));
+			this.redis.opsForStream().delete(this.streams.deadLetter(), letter.id());
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "replaying dead letter " + letter.id() + " (XADD to '"
+					+ letter.originalStream() + "', XDEL from '" + this.streams.deadLetter() + "')");
+		}
 		return true;
 	}
 
