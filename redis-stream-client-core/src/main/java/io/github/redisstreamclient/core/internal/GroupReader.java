@@ -40,8 +40,12 @@ public final class GroupReader {
 
 	private static final Logger logger = LoggerFactory.getLogger(GroupReader.class);
 
-	/** The highest stream entry id there can be: a history read after it finds nothing. */
-	private static final String MAX_ID = "18446744073709551615-18446744073709551615";
+	/**
+	 * An entry id above any real one (the highest millisecond time): a history read from it finds nothing and
+	 * touches no pending entry. Not the very highest id {@code <max>-<max>}: Redis 7.0 serves that one like
+	 * {@code >} and delivers a new entry, which the probe would then leave pending.
+	 */
+	private static final String MAX_ID = "18446744073709551615-0";
 
 	private final String name;
 
@@ -113,8 +117,8 @@ public final class GroupReader {
 
 	/**
 	 * Checks, before the thread starts, that the connection's user may read the streams as this consumer: an
-	 * {@code XREADGROUP} of the history after the highest possible entry id, which returns nothing and changes
-	 * nothing but creating the consumer in the group, as the first real read would.
+	 * {@code XREADGROUP} of the history from an id above every real one, which returns nothing and changes nothing
+	 * but creating the consumer in the group, as the first real read would.
 	 * @throws org.springframework.dao.PermissionDeniedDataAccessException naming what to grant, when the user may
 	 * not
 	 */
