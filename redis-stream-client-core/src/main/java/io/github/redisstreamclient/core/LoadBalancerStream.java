@@ -3,6 +3,7 @@ package io.github.redisstreamclient.core;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.redisstreamclient.core.internal.LbsMessages;
 import io.github.redisstreamclient.core.internal.ServiceKeys;
 
@@ -43,14 +44,22 @@ public final class LoadBalancerStream {
 	 * @param dataStreamName name of the data stream
 	 * @param info producer metadata, echoed to the consumer as {@link StreamNotification#info()}
 	 * @return the id of the new LBS entry
+	 * @throws org.springframework.dao.PermissionDeniedDataAccessException when the Redis user may not add to the LBS;
+	 * the message says what to grant
 	 */
 	public String add(String dataStreamName, Map<String, ?> info) {
 		if (dataStreamName == null || dataStreamName.isEmpty()) {
 			throw new IllegalArgumentException("dataStreamName must not be empty");
 		}
 		String json = LbsMessages.format(dataStreamName, (info != null) ? info : Map.of());
-		RecordId id = this.redis.opsForStream()
-			.add(StreamRecords.string(Map.of(LbsMessages.FIELD, json)).withStreamKey(this.keys.lbs()));
+		RecordId id;
+		try {
+			id = this.redis.opsForStream()
+				.add(StreamRecords.string(Map.of(LbsMessages.FIELD, json)).withStreamKey(this.keys.lbs()));
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "XADD to '" + this.keys.lbs() + "'");
+		}
 		return Objects.requireNonNull(id, "XADD returned no id").getValue();
 	}
 

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.redisstreamclient.core.internal.ClientMetrics;
 import io.github.redisstreamclient.core.internal.EntryFields;
 import io.github.redisstreamclient.core.internal.ExpiryDetector;
@@ -82,6 +83,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
+	private volatile @Nullable String terminationReason;
+
 	private final Lease.LeaseOwner leaseOwner = new OwnedStreamOperations();
 
 	private RecoverableStreamClient(Builder options) {
@@ -102,7 +105,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 				this::onLbsBatch, this::onReadFailed, this::onReaderTerminated);
 		this.renewer = new LeaseRenewer(this.id, this.registry, this.store, options.leaseRenewalBatchSize,
 				options.leaseRenewalInterval(), this.metrics, this::onLeaseLost, this::onFinishedInDoubt,
-				this.reader::redisAnswered);
+				this.reader::redisAnswered, this::terminate);
 		this.detector = new ExpiryDetector(this.id, options.connectionFactory, this.redis, this.keys, this.store,
 				options.keyspaceNotifications, options.leaseTtl, options.sweepInterval,
 				options.notificationCheckInterval, this.metrics, this::onExpired, this.reader::redisAnswered);
@@ -120,7 +123,9 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	/**
 	 * Joins the consumer group and starts working (the Go client's {@code Init}): creates the group if needed,
 	 * subscribes to expiry notifications, recovers LBS entries idle longer than {@code lbsIdleTime} whose lease is
-	 * gone, then renews leases and reads new LBS entries.
+	 * gone, checks that it may read the LBS, then renews leases and reads new LBS entries.
+	 * @throws org.springframework.dao.PermissionDeniedDataAccessException when the Redis user lacks a permission
+	 * these steps need; the message names the command, key or channel and what to grant
 	 */
 	public void start() {
 		if (!this.state.compareAndSet(State.NEW, State.RUNNING)) {
@@ -131,13 +136,14 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			this.dispatcher.start();
 			this.detector.start();
 			recover();
+			this.reader.probe();
 			this.renewer.start();
 			this.reader.start();
 		}
 		catch (RuntimeException ex) {
 			// Leave nothing running behind a failed start; streams recovered so far are handed off again.
 			close();
-			throw ex;
+			throw AclDenials.translate(ex, "starting consumer " + this.id + " of '" + this.keys.lbs() + "'");
 		}
 		logger.info("Consumer {} started on {} (lease TTL {} ms, expiry detection: {})", this.id, this.keys.lbs(),
 				this.options.leaseTtl.toMillis(), this.detector.detectionMode());
@@ -312,8 +318,10 @@ public final class RecoverableStreamClient implements AutoCloseable {
 						String.join(",", batch.stream().map(Lease::entryId).toList()));
 			}
 			catch (RuntimeException ex) {
+				String denied = AclDenials.explain(ex, "handing off streams on close (release.lua, PUBLISH to '"
+						+ this.keys.releasedChannel() + "')");
 				logger.warn("Handing off {} stream(s) failed, they fail over when their lease expires: {}",
-						batch.size(), ex.toString());
+						batch.size(), (denied != null) ? denied : ex.toString());
 			}
 			batch.forEach(this.registry::remove);
 		}
@@ -327,9 +335,17 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		return this.state.get() == State.RUNNING;
 	}
 
-	/** Whether the LBS subscription gave up after its retries ({@link StreamNotification.Type#STREAM_TERMINATED}). */
+	/**
+	 * Whether the client stopped working by itself ({@link StreamNotification.Type#STREAM_TERMINATED}): its LBS
+	 * reader ran out of retries, or Redis denied a permission it needs.
+	 */
 	public boolean isTerminated() {
 		return this.state.get() == State.TERMINATED;
+	}
+
+	/** Why the client terminated by itself, as in its {@code STREAM_TERMINATED}; {@code null} while it did not. */
+	public @Nullable String terminationReason() {
+		return this.terminationReason;
 	}
 
 	/** Whether the LBS subscription is polling. */
@@ -367,7 +383,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			if (!GroupReader.causedBy(ex, "BUSYGROUP")) {
-				throw ex;
+				throw AclDenials.translate(ex,
+						"XGROUP CREATE of group '" + this.keys.group() + "' on '" + this.keys.lbs() + "'");
 			}
 		}
 	}
@@ -583,8 +600,15 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private void onReaderTerminated(String reason) {
 		if (this.state.compareAndSet(State.RUNNING, State.TERMINATED)) {
+			this.terminationReason = reason;
 			this.dispatcher.dispatch(StreamNotification.terminated(reason));
 		}
+	}
+
+	/** Stops reading and terminates: something every stream needs (a permission) is missing. */
+	private void terminate(String reason) {
+		this.reader.stop();
+		onReaderTerminated(reason);
 	}
 
 	/** The Redis work behind {@link OwnedStream}: done, and reading the data stream from its checkpoint. */
@@ -601,8 +625,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			if (!block.isZero()) {
 				options = options.block(block);
 			}
-			List<MapRecord<String, Object, Object>> records = redis.opsForStream()
-				.read(options, StreamOffset.create(lease.name(), ReadOffset.from(after)));
+			List<MapRecord<String, Object, Object>> records;
+			try {
+				records = redis.opsForStream().read(options, StreamOffset.create(lease.name(), ReadOffset.from(after)));
+			}
+			catch (RuntimeException ex) {
+				throw AclDenials.translate(ex, "XREAD of data stream '" + lease.name() + "'");
+			}
 			List<StreamEntry> entries = new ArrayList<>();
 			for (MapRecord<String, Object, Object> entry : (records != null) ? records : List.<MapRecord<String, Object, Object>>of()) {
 				Map<String, String> fields = new LinkedHashMap<>();

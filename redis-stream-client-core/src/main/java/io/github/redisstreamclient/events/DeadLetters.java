@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.redisstreamclient.core.internal.EntryFields;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,8 +60,14 @@ public final class DeadLetters {
 		if (count < 1) {
 			throw new IllegalArgumentException("count must be at least 1, but was " + count);
 		}
-		List<MapRecord<String, Object, Object>> records = this.redis.opsForStream()
-			.range(this.streams.deadLetter(), Range.unbounded(), Limit.limit().count(count));
+		List<MapRecord<String, Object, Object>> records;
+		try {
+			records = this.redis.opsForStream()
+				.range(this.streams.deadLetter(), Range.unbounded(), Limit.limit().count(count));
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "XRANGE of '" + this.streams.deadLetter() + "'");
+		}
 		List<DeadLetter> letters = new ArrayList<>();
 		if (records != null) {
 			for (MapRecord<String, Object, Object> record : records) {
@@ -103,17 +110,23 @@ public final class DeadLetters {
 			logger.warn("Dead letter {} names no original stream; left in {}", letter.id(), this.streams.deadLetter());
 			return false;
 		}
-		byte[] event = exactEvent(letter.id());
-		if (event == null) {
-			// Replayed or deleted since it was listed.
-			return false;
+		try {
+			byte[] event = exactEvent(letter.id());
+			if (event == null) {
+				// Replayed or deleted since it was listed.
+				return false;
+			}
+			Map<byte[], byte[]> fields = Map.of(EventCodec.EVENT_FIELD.getBytes(StandardCharsets.UTF_8), event);
+			MapRecord<byte[], byte[], byte[]> entry = StreamRecords.newRecord()
+				.in(letter.originalStream().getBytes(StandardCharsets.UTF_8))
+				.ofMap(fields);
+			this.redis.execute((RedisCallback<RecordId>) (connection) -> connection.streamCommands().xAdd(entry));
+			this.redis.opsForStream().delete(this.streams.deadLetter(), letter.id());
 		}
-		Map<byte[], byte[]> fields = Map.of(EventCodec.EVENT_FIELD.getBytes(StandardCharsets.UTF_8), event);
-		MapRecord<byte[], byte[], byte[]> entry = StreamRecords.newRecord()
-			.in(letter.originalStream().getBytes(StandardCharsets.UTF_8))
-			.ofMap(fields);
-		this.redis.execute((RedisCallback<RecordId>) (connection) -> connection.streamCommands().xAdd(entry));
-		this.redis.opsForStream().delete(this.streams.deadLetter(), letter.id());
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "replaying dead letter " + letter.id() + " (XADD to '"
+					+ letter.originalStream() + "', XDEL from '" + this.streams.deadLetter() + "')");
+		}
 		return true;
 	}
 

@@ -2,7 +2,9 @@ package io.github.redisstreamclient.events;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +35,11 @@ final class DeliveryProcessor {
 
 	private final EventMetrics metrics;
 
+	private final Consumer<String> onDenied;
+
 	DeliveryProcessor(EventHandler handler, EventStreams streams, int maxDeliveries, GroupCommands group,
-			DeadLetterWriter deadLetters, RetryScheduler retries, HeldEntries held, EventMetrics metrics) {
+			DeadLetterWriter deadLetters, RetryScheduler retries, HeldEntries held, EventMetrics metrics,
+			Consumer<String> onDenied) {
 		this.handler = handler;
 		this.streams = streams;
 		this.maxDeliveries = maxDeliveries;
@@ -43,6 +48,7 @@ final class DeliveryProcessor {
 		this.retries = retries;
 		this.held = held;
 		this.metrics = metrics;
+		this.onDenied = onDenied;
 	}
 
 	void process(Delivery delivery) {
@@ -81,8 +87,15 @@ final class DeliveryProcessor {
 					delivery.entryId(), delivery.stream());
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not settle entry {} of {} ({}); it stays pending and is delivered again later",
-					delivery.entryId(), delivery.stream(), ex.toString());
+			String denied = AclDenials.explain(ex, "settling entry " + delivery.entryId() + " of '" + delivery.stream()
+					+ "' (XACK, or XADD to '" + this.streams.deadLetter() + "')");
+			if (denied != null) {
+				this.onDenied.accept(denied);
+			}
+			else {
+				logger.warn("Could not settle entry {} of {} ({}); it stays pending and is delivered again later",
+						delivery.entryId(), delivery.stream(), ex.toString());
+			}
 		}
 		finally {
 			if (!retrying) {

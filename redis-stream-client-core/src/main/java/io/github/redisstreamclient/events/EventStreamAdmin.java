@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.redisstreamclient.core.internal.GroupReader;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -82,7 +83,7 @@ public final class EventStreamAdmin {
 		}
 		catch (RuntimeException ex) {
 			if (!GroupReader.causedBy(ex, "BUSYGROUP")) {
-				throw ex;
+				throw AclDenials.translate(ex, "XGROUP CREATE of group '" + group + "' on '" + stream + "'");
 			}
 		}
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.RetryPolicy;
@@ -76,6 +77,8 @@ public final class EventStreamConsumer implements AutoCloseable {
 
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
+	private final AtomicBoolean deniedLogged = new AtomicBoolean();
+
 	// Copies what it keeps of the options: the builder may be changed and used again after build().
 	private EventStreamConsumer(Builder options, List<String> eventTypes) {
 		this.groupName = options.group;
@@ -99,11 +102,12 @@ public final class EventStreamConsumer implements AutoCloseable {
 			return thread;
 		});
 		RetryScheduler retries = new RetryScheduler(this.scheduler, this.group, options.initialRetryBackoff,
-				options.maxRetryBackoff, this::requeue, this.held);
+				options.maxRetryBackoff, this::requeue, this.held, this::permissionDenied);
 		this.reclaimer = new Reclaimer(this.group, this.streams, options.reclaimMinIdle, options.batchSize, this.held,
-				this::requeue, this::isStarted);
+				this::requeue, this::isStarted, this::permissionDenied);
 		DeliveryProcessor processor = new DeliveryProcessor(options.handler, names, options.maxDeliveries, this.group,
-				new DeadLetterWriter(redis, names, this.group), retries, this.held, this.metrics);
+				new DeadLetterWriter(redis, names, this.group), retries, this.held, this.metrics,
+				this::permissionDenied);
 		this.workers = new WorkerPool(this.consumerName, options.concurrency, this.queue, processor::process);
 		int batchSize = options.batchSize;
 		this.reader = new GroupReader("rsc-events-reader-" + this.consumerName, options.connectionFactory,
@@ -123,10 +127,13 @@ public final class EventStreamConsumer implements AutoCloseable {
 	}
 
 	/**
-	 * Creates the consumer group on each stream if needed, then starts reading. A group created here starts at the
-	 * beginning of the stream ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}), so the first consumer of a new
-	 * group also gets the events published before it, as far as the stream still holds them.
+	 * Creates the consumer group on each stream if needed, checks that it may read them, then starts reading. A
+	 * group created here starts at the beginning of the stream ({@code XGROUP CREATE <stream> <group> 0 MKSTREAM}),
+	 * so the first consumer of a new group also gets the events published before it, as far as the stream still
+	 * holds them.
 	 * @throws IllegalStateException when started twice or after {@link #close()}
+	 * @throws org.springframework.dao.PermissionDeniedDataAccessException when the Redis user lacks a permission
+	 * that creating the groups or reading needs; the message says what to grant
 	 */
 	public void start() {
 		if (!this.state.compareAndSet(State.NEW, State.RUNNING)) {
@@ -135,6 +142,7 @@ public final class EventStreamConsumer implements AutoCloseable {
 		}
 		try {
 			createGroups();
+			this.reader.probe();
 			this.workers.start();
 			this.scheduler.scheduleWithFixedDelay(this.reclaimer::reclaim, 0,
 					this.reclaimInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -188,6 +196,19 @@ public final class EventStreamConsumer implements AutoCloseable {
 			}
 		}
 		logger.info("Consumer {} of group '{}' closed", this.consumerName, this.groupName);
+	}
+
+	/**
+	 * A missing permission never heals by retrying: stop reading, so that entries are neither read nor handled
+	 * again and again without being acknowledged, and say what to grant, once.
+	 */
+	private void permissionDenied(String explanation) {
+		if (this.deniedLogged.compareAndSet(false, true)) {
+			logger.error("Consumer {} of group '{}' stops reading: {}", this.consumerName, this.groupName, explanation);
+			// Reclaims and retries would hand the same entries to the handler again and again.
+			this.scheduler.shutdownNow();
+			this.reader.stop();
+		}
 	}
 
 	private boolean isStarted() {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.redisstreamclient.core.RetryPolicy;
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -111,8 +112,10 @@ public final class EventStreamPublisher {
 			catch (RuntimeException ex) {
 				failures++;
 				if (!isConnectionFailure(ex) || !this.retryPolicy.allowsRetry(failures)) {
+					String denied = AclDenials.explain(ex, "XADD to '" + stream + "'");
 					throw new EventPublishException("Publishing a '" + eventType + "' event to '" + stream
-							+ "' failed after " + failures + " attempt(s): " + ex.getMessage(), ex);
+							+ "' failed after " + failures + " attempt(s): " + ((denied != null) ? denied : ex.getMessage()),
+							ex);
 				}
 				Duration delay = this.retryPolicy.delayAfter(failures);
 				logger.debug("Publishing to {} failed ({} in a row), retrying in {} ms: {}", stream, failures,

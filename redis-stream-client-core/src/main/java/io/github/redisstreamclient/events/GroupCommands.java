@@ -79,7 +79,8 @@ final class GroupCommands {
 	 */
 	void removeConsumerIfIdle(String stream) {
 		Consumer consumer = Consumer.from(this.group, this.consumerName);
-		if (this.redis.opsForStream().pending(stream, consumer).isEmpty()) {
+		// One is enough to know; pending(stream, consumer) asks with count -1, which Spring Data Redis 4.1 rejects.
+		if (this.redis.opsForStream().pending(stream, consumer, Range.unbounded(), 1).isEmpty()) {
 			this.redis.opsForStream().deleteConsumer(stream, consumer);
 		}
 	}

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.redisstreamclient.core.internal.EntryFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +42,10 @@ final class Reclaimer {
 
 	private final BooleanSupplier running;
 
+	private final Consumer<String> onDenied;
+
 	Reclaimer(GroupCommands group, List<String> streams, Duration minIdle, int pageSize, HeldEntries held,
-			RetryScheduler.Requeue requeue, BooleanSupplier running) {
+			RetryScheduler.Requeue requeue, BooleanSupplier running, Consumer<String> onDenied) {
 		this.group = group;
 		this.streams = List.copyOf(streams);
 		this.minIdle = minIdle;
@@ -49,6 +53,7 @@ final class Reclaimer {
 		this.held = held;
 		this.requeue = requeue;
 		this.running = running;
+		this.onDenied = onDenied;
 	}
 
 	/** One pass over all streams; errors are logged and the next pass tries again. */
@@ -66,6 +71,11 @@ final class Reclaimer {
 				return;
 			}
 			catch (RuntimeException ex) {
+				String denied = AclDenials.explain(ex, "reclaiming idle entries of '" + stream + "' (XPENDING, XCLAIM)");
+				if (denied != null) {
+					this.onDenied.accept(denied);
+					return;
+				}
 				if (this.running.getAsBoolean()) {
 					logger.warn("Consumer {} could not reclaim idle entries of {}: {}", this.group.consumerName(),
 							stream, ex.toString());

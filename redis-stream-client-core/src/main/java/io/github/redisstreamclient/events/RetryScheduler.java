@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.redisstreamclient.core.internal.EntryFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +36,17 @@ final class RetryScheduler {
 
 	private final HeldEntries held;
 
+	private final Consumer<String> onDenied;
+
 	RetryScheduler(ScheduledExecutorService scheduler, GroupCommands group, Duration initialBackoff,
-			Duration maxBackoff, Requeue requeue, HeldEntries held) {
+			Duration maxBackoff, Requeue requeue, HeldEntries held, Consumer<String> onDenied) {
 		this.scheduler = scheduler;
 		this.group = group;
 		this.initialBackoff = initialBackoff;
 		this.maxBackoff = maxBackoff;
 		this.requeue = requeue;
 		this.held = held;
+		this.onDenied = onDenied;
 	}
 
 	/**
@@ -78,8 +83,15 @@ final class RetryScheduler {
 			queued = this.requeue.put(failed.redelivered(failed.deliveryCount() + 1, fields));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not deliver entry {} of {} again ({}); it stays pending and is reclaimed later",
-					failed.entryId(), failed.stream(), ex.toString());
+			String denied = AclDenials.explain(ex,
+					"delivering entry " + failed.entryId() + " of '" + failed.stream() + "' again (XCLAIM)");
+			if (denied != null) {
+				this.onDenied.accept(denied);
+			}
+			else {
+				logger.warn("Could not deliver entry {} of {} again ({}); it stays pending and is reclaimed later",
+						failed.entryId(), failed.stream(), ex.toString());
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
@@ -34,14 +36,39 @@ final class ConsumerProcesses implements AutoCloseable {
 		return start(node, service, consumerId, leaseTtl, autoClaim, true);
 	}
 
+	/** A consumer JVM connecting as an ACL user, over TLS when {@code redis} speaks it. */
+	Handle startAs(RedisServer redis, String username, String password, String service, String consumerId,
+			Duration leaseTtl, boolean autoClaim) {
+		return startAs(redis, username, password, service, consumerId, leaseTtl, autoClaim, KeyspaceNotifications.AUTO);
+	}
+
+	/** Like the other, with the given keyspace notification mode. */
+	Handle startAs(RedisServer redis, String username, String password, String service, String consumerId,
+			Duration leaseTtl, boolean autoClaim, KeyspaceNotifications notifications) {
+		Map<String, String> environment = new HashMap<>();
+		environment.put(ConsumerProcess.NOTIFICATIONS, notifications.name());
+		environment.put(ConsumerProcess.USERNAME, username);
+		environment.put(ConsumerProcess.PASSWORD, password);
+		if (redis.isTls()) {
+			environment.put(ConsumerProcess.TLS_CA, redis.tls().caCertificate().toString());
+		}
+		return start(redis, service, consumerId, leaseTtl, autoClaim, false, environment);
+	}
+
 	private Handle start(RedisServer redis, String service, String consumerId, Duration leaseTtl, boolean autoClaim,
 			boolean cluster) {
+		return start(redis, service, consumerId, leaseTtl, autoClaim, cluster, Map.of());
+	}
+
+	private Handle start(RedisServer redis, String service, String consumerId, Duration leaseTtl, boolean autoClaim,
+			boolean cluster, Map<String, String> environment) {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
 				"-cp", System.getProperty("java.class.path"), ConsumerProcess.class.getName(),
 				Integer.toString(redis.port()), service, consumerId, Long.toString(leaseTtl.toMillis()),
 				Boolean.toString(autoClaim), cluster ? "cluster" : "standalone");
 		builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+		builder.environment().putAll(environment);
 		try {
 			Handle handle = new Handle(builder.start());
 			this.started.add(handle);

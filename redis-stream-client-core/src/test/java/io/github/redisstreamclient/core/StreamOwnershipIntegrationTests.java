@@ -56,6 +56,21 @@ class StreamOwnershipIntegrationTests {
 	}
 
 	@Test
+	void startsPermissionProbeLeavesWaitingEntriesToTheReader(RedisServer redis, LettuceConnectionFactory factory) {
+		// The group exists (an earlier consumer made it) and entries wait in the LBS when the next one starts.
+		TestConsumer.start(factory, this.service, "first", (b) -> b).close();
+		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+		lbs.add("waiting-1");
+		lbs.add("waiting-2");
+
+		try (TestConsumer next = TestConsumer.start(factory, this.service, "next", (b) -> b)) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> next.addedNames().size() == 2);
+			assertThat(next.addedNames()).containsExactly("waiting-1", "waiting-2");
+			assertThat(next.of(Type.STREAM_ADDED)).noneMatch(StreamNotification::claimed);
+		}
+	}
+
+	@Test
 	void blockingReadDeliversOnlyStreamsAddedAfterStart(RedisServer redis, LettuceConnectionFactory factory) {
 		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
 		lbs.add("before-start");

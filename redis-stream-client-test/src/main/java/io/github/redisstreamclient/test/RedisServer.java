@@ -15,12 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,17 +38,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import javax.net.ssl.SSLContext;
+
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.ProtocolKeyword;
 import io.lettuce.core.protocol.ProtocolVersion;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -62,6 +71,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@code PATH}, or the Redis 6.2 binary shipped in the {@code com.github.codemonstur:embedded-redis} jar.
  * <p>
  * A JVM shutdown hook kills every server that was not closed, so an aborted test run leaves no orphan processes.
+ * <p>
+ * {@link #builder()} starts servers that speak only TLS (certificates generated into the data directory, see
+ * {@link TlsCertificates}) and that know extra ACL users. The {@code default} user keeps every right and no
+ * password, so {@link #command(String...)} and {@link #connectionFactory()} stay administrators;
+ * {@link #connectionFactory(String, String)} connects as one of the restricted users.
  *
  * <pre>{@code
  * try (RedisServer redis = RedisServer.start("--appendonly", "yes", "--appendfsync", "always")) {
@@ -69,6 +83,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  *     redis.kill();
  *     redis.restart();
  *     assert "v".equals(redis.command("GET", "k"));
+ * }
+ *
+ * try (RedisServer redis = RedisServer.builder()
+ *         .tls()
+ *         .user("orders", "s3cret", "~orders-*", "+@stream")
+ *         .start()) {
+ *     LettuceConnectionFactory orders = redis.connectionFactory("orders", "s3cret");   // TLS, as user orders
  * }
  * }</pre>
  */
@@ -98,6 +119,12 @@ public final class RedisServer implements AutoCloseable {
 
 	private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
 
+	private static final Map<Path, Boolean> TLS_SUPPORT = new ConcurrentHashMap<>();
+
+	// Values of these options are secrets: they never go into an exception message.
+	private static final Set<String> SECRET_OPTIONS = Set.of("--requirepass", "--masterauth", "--tls-key-file-pass",
+			"--tls-client-key-file-pass");
+
 	private static volatile Path defaultBinary;
 
 	private static volatile Path embeddedBinary;
@@ -113,6 +140,10 @@ public final class RedisServer implements AutoCloseable {
 
 	private final List<String> commandLine;
 
+	private final @Nullable TlsCertificates tls;
+
+	private final @Nullable SSLContext sslContext;
+
 	private final List<LettuceConnectionFactory> factories = new CopyOnWriteArrayList<>();
 
 	private volatile Process process;
@@ -125,12 +156,26 @@ public final class RedisServer implements AutoCloseable {
 
 	private StatefulRedisConnection<String, String> connection;
 
-	private RedisServer(Path binary, int port, Path dataDir, String... extraArgs) {
+	private RedisServer(Path binary, int port, Path dataDir, Builder options, String... extraArgs) {
 		this.port = port;
 		this.dataDir = dataDir;
-		List<String> line = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", HOST,
-				"--protected-mode", "no", "--save", "", "--appendonly", "no", "--dir", dataDir.toString(), "--logfile",
-				logFile().toString(), "--daemonize", "no"));
+		this.tls = options.tls ? TlsCertificates.generate(dataDir) : null;
+		this.sslContext = (this.tls != null) ? this.tls.sslContext() : null;
+		List<String> line = new ArrayList<>(List.of(binary.toString()));
+		if (this.tls != null) {
+			// TLS only: a plain port would let a test pass that never spoke TLS.
+			line.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port), "--tls-cert-file",
+					this.tls.serverCertificate().toString(), "--tls-key-file", this.tls.serverKey().toString(),
+					"--tls-ca-cert-file", this.tls.caCertificate().toString(), "--tls-auth-clients", "no"));
+		}
+		else {
+			line.addAll(List.of("--port", Integer.toString(port)));
+		}
+		line.addAll(List.of("--bind", HOST, "--protected-mode", "no", "--save", "", "--appendonly", "no", "--dir",
+				dataDir.toString(), "--logfile", logFile().toString(), "--daemonize", "no"));
+		if (!options.users.isEmpty()) {
+			line.addAll(List.of("--aclfile", writeAclFile(dataDir, options.users).toString()));
+		}
 		// Redis 7 refuses DEBUG (and so DEBUG SLEEP) by default; Redis 6.2 allows it but aborts on the unknown option.
 		if (majorVersion(versionOf(binary)) >= 7) {
 			line.addAll(List.of("--enable-debug-command", "yes"));
@@ -154,6 +199,41 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Starts building a server with TLS or ACL users; {@link Builder#start()} starts it.
+	 * @return a builder for a plain server without extra users until told otherwise
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Starts a server that speaks only TLS, with a certificate signed by a CA generated for it.
+	 * @param extraArgs redis command line options, as for {@link #start(String...)}
+	 * @return the running server
+	 * @throws IllegalStateException if the binary cannot serve TLS; check {@link #supportsTls()} first
+	 */
+	public static RedisServer startTls(String... extraArgs) {
+		return builder().tls().args(extraArgs).start();
+	}
+
+	/**
+	 * Whether {@link #binary()} can serve TLS (not every build links OpenSSL). Found out by starting a TLS server
+	 * once per binary; tests use it in an assumption so that they are skipped, not failed, without TLS.
+	 * @return whether a TLS server came up
+	 */
+	public static boolean supportsTls() {
+		return TLS_SUPPORT.computeIfAbsent(binary(), (binary) -> {
+			try (RedisServer probe = startTls()) {
+				return true;
+			}
+			catch (RuntimeException ex) {
+				log.warn("{} cannot serve TLS: {}", binary, ex.getMessage());
+				return false;
+			}
+		});
+	}
+
+	/**
 	 * Starts a server on a port drawn from {@code ports}, with options that may depend on that port; for
 	 * {@link RedisCluster}, whose nodes name their config file after the port and also need port + 10000 free.
 	 * @param ports supplies a candidate port for every attempt
@@ -161,12 +241,16 @@ public final class RedisServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	static RedisServer start(IntSupplier ports, IntFunction<String[]> extraArgs) {
+		return start(ports, extraArgs, new Builder());
+	}
+
+	private static RedisServer start(IntSupplier ports, IntFunction<String[]> extraArgs, Builder options) {
 		Path binary = binary();
 		IllegalStateException lastPortClash = null;
 		// The port is free when probed but another process may take it before redis binds it.
 		for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
 			int port = ports.getAsInt();
-			RedisServer server = new RedisServer(binary, port, createDataDir(), extraArgs.apply(port));
+			RedisServer server = new RedisServer(binary, port, createDataDir(), options, extraArgs.apply(port));
 			try {
 				server.launch();
 				log.debug("Started {}", server);
@@ -227,9 +311,26 @@ public final class RedisServer implements AutoCloseable {
 		return HOST;
 	}
 
-	/** @return a Redis URI such as {@code redis://127.0.0.1:40123} */
+	/** @return a Redis URI such as {@code redis://127.0.0.1:40123}, or {@code rediss://...} with TLS */
 	public String uri() {
-		return "redis://" + HOST + ":" + this.port;
+		return ((this.tls != null) ? "rediss://" : "redis://") + HOST + ":" + this.port;
+	}
+
+	/** @return whether the server speaks only TLS on {@link #port()} */
+	public boolean isTls() {
+		return this.tls != null;
+	}
+
+	/**
+	 * The certificates of a TLS server: clients trust {@link TlsCertificates#caCertificate()}.
+	 * @return the certificates
+	 * @throws IllegalStateException if the server was not started with TLS
+	 */
+	public TlsCertificates tls() {
+		if (this.tls == null) {
+			throw new IllegalStateException(this + " was not started with TLS");
+		}
+		return this.tls;
 	}
 
 	/** @return the process id of the current, or after a kill the last, {@code redis-server} process */
@@ -398,18 +499,77 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
-	 * Creates a started connection factory for this server with a 5 second command timeout. The server destroys it
-	 * on {@link #close()}; destroying it earlier is fine.
+	 * Runs an {@code ACL SETUSER} command given as text, as documented rules are written: tokens separated by
+	 * spaces or line breaks, such as {@code "ACL SETUSER orders reset on >s3cret ~orders-* +@stream"}. The user
+	 * lives until the server is restarted (unless saved with {@code ACL SAVE} on a server with ACL users).
+	 * @param aclSetUser the command, starting with {@code ACL SETUSER}
+	 */
+	public void setUser(String aclSetUser) {
+		String[] tokens = aclSetUser.trim().split("\\s+");
+		if (tokens.length < 3 || !tokens[0].equalsIgnoreCase("ACL") || !tokens[1].equalsIgnoreCase("SETUSER")) {
+			throw new IllegalArgumentException("Not an ACL SETUSER command: " + redacted(Arrays.asList(tokens)));
+		}
+		command(tokens);
+	}
+
+	/**
+	 * The server's ACL log: the commands, keys and channels it refused, and failed logins, newest first.
+	 * @return one map per entry, with the keys Redis gives ({@code reason}, {@code context}, {@code object},
+	 * {@code username}, ...)
+	 */
+	public List<Map<String, Object>> aclLog() {
+		List<Map<String, Object>> entries = new ArrayList<>();
+		for (Object entry : (List<?>) command("ACL", "LOG")) {
+			List<?> fields = (List<?>) entry;
+			Map<String, Object> map = new java.util.LinkedHashMap<>();
+			for (int i = 0; i + 1 < fields.size(); i += 2) {
+				map.put(String.valueOf(fields.get(i)), fields.get(i + 1));
+			}
+			entries.add(map);
+		}
+		return entries;
+	}
+
+	/**
+	 * Creates a started connection factory for this server with a 5 second command timeout, connecting as the
+	 * {@code default} user (every right) and over TLS if the server speaks it. The server destroys it on
+	 * {@link #close()}; destroying it earlier is fine.
 	 * @return a new factory, not shared with other callers
 	 */
 	public LettuceConnectionFactory connectionFactory() {
+		return connectionFactory(null, null);
+	}
+
+	/**
+	 * Like {@link #connectionFactory()}, connecting as an ACL user: Lettuce authenticates with {@code HELLO 3 AUTH}
+	 * (or {@code AUTH} on a server without {@code HELLO}). With TLS the factory trusts only this server's CA and
+	 * verifies its host name.
+	 * @param username the ACL user, or {@code null} for {@code default}
+	 * @param password its password, or {@code null} for none
+	 * @return a new started factory
+	 */
+	public LettuceConnectionFactory connectionFactory(@Nullable String username,
+			@Nullable String password) {
 		ensureOpen();
-		LettuceClientConfiguration clientConfiguration = LettuceClientConfiguration.builder()
+		LettuceClientConfiguration.LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder()
 			.commandTimeout(Duration.ofSeconds(5))
-			.shutdownTimeout(Duration.ZERO)
-			.build();
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(HOST, this.port),
-				clientConfiguration);
+			.shutdownTimeout(Duration.ZERO);
+		if (this.tls != null) {
+			// Spring Data Redis's default client options, plus the CA to trust.
+			builder.useSsl();
+			builder.clientOptions(ClientOptions.builder()
+				.timeoutOptions(TimeoutOptions.enabled())
+				.sslOptions(sslOptions())
+				.build());
+		}
+		RedisStandaloneConfiguration server = new RedisStandaloneConfiguration(HOST, this.port);
+		if (username != null) {
+			server.setUsername(username);
+		}
+		if (password != null) {
+			server.setPassword(RedisPassword.of(password));
+		}
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(server, builder.build());
 		factory.afterPropertiesSet();
 		factory.start();
 		this.factories.add(factory);
@@ -458,7 +618,12 @@ public final class RedisServer implements AutoCloseable {
 		return extracted;
 	}
 
-	static int majorVersion(String version) {
+	/**
+	 * The major version of a Redis version string.
+	 * @param version such as {@code 7.0.15}, from {@link #version()}
+	 * @return such as 7; 0 when the string does not start with a number
+	 */
+	public static int majorVersion(String version) {
 		Matcher matcher = Pattern.compile("^(\\d+)").matcher(version);
 		return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
 	}
@@ -487,7 +652,7 @@ public final class RedisServer implements AutoCloseable {
 					throw new PortInUseException("Port " + this.port + " is in use:\n" + tail(output));
 				}
 				throw new IllegalStateException("redis-server on port " + this.port + " exited with code "
-						+ started.exitValue() + ". Command line: " + this.commandLine + "\n" + tail(output));
+						+ started.exitValue() + ". Command line: " + redacted(this.commandLine) + "\n" + tail(output));
 			}
 			if (answersPing(started.pid())) {
 				return;
@@ -505,8 +670,7 @@ public final class RedisServer implements AutoCloseable {
 
 	// Checks the pid too: if our process lost the port race, another Redis could be the one answering.
 	private boolean answersPing(long pid) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, this.port), 500);
+		try (Socket socket = openSocket(500)) {
 			socket.setSoTimeout(2000);
 			OutputStream out = socket.getOutputStream();
 			InputStream in = socket.getInputStream();
@@ -532,13 +696,28 @@ public final class RedisServer implements AutoCloseable {
 	// A raw socket rather than Lettuce: SHUTDOWN answers by closing the connection, and DEBUG SLEEP needs a timeout
 	// longer than any connection default. Returns the first reply line, or null if the server closed the connection.
 	private String send(Duration timeout, String... args) throws IOException {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(HOST, this.port), 2000);
+		try (Socket socket = openSocket(2000)) {
 			socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
 			socket.getOutputStream().write(encode(args));
 			socket.getOutputStream().flush();
 			return readLine(socket.getInputStream());
 		}
+	}
+
+	private Socket openSocket(int connectTimeoutMillis) throws IOException {
+		Socket socket = (this.sslContext != null) ? this.sslContext.getSocketFactory().createSocket() : new Socket();
+		try {
+			socket.connect(new InetSocketAddress(HOST, this.port), connectTimeoutMillis);
+			return socket;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	private SslOptions sslOptions() {
+		return SslOptions.builder().jdkSslProvider().trustManager(tls().caCertificate().toFile()).build();
 	}
 
 	private synchronized StatefulRedisConnection<String, String> connection() {
@@ -547,11 +726,20 @@ public final class RedisServer implements AutoCloseable {
 			if (this.client == null) {
 				this.client = RedisClient.create();
 				// RESP2 keeps replies as lists on Redis 6 and 7 alike; no reconnect because kill() must stay a kill.
-				this.client.setOptions(
-						ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).autoReconnect(false).build());
+				ClientOptions.Builder options = ClientOptions.builder()
+					.protocolVersion(ProtocolVersion.RESP2)
+					.autoReconnect(false);
+				if (this.tls != null) {
+					options.sslOptions(sslOptions());
+				}
+				this.client.setOptions(options.build());
 			}
-			this.connection = this.client.connect(StringCodec.UTF8,
-					RedisURI.builder().withHost(HOST).withPort(this.port).withTimeout(COMMAND_TIMEOUT).build());
+			this.connection = this.client.connect(StringCodec.UTF8, RedisURI.builder()
+				.withHost(HOST)
+				.withPort(this.port)
+				.withSsl(this.tls != null)
+				.withTimeout(COMMAND_TIMEOUT)
+				.build());
 		}
 		return this.connection;
 	}
@@ -608,6 +796,48 @@ public final class RedisServer implements AutoCloseable {
 			awaitExit(current, Duration.ofSeconds(2));
 		}
 		deleteRecursively(this.dataDir);
+	}
+
+	/**
+	 * Writes the users to an ACL file with their passwords as SHA-256 hashes, so that no password is on the command
+	 * line (visible in {@code ps}) or on disk, and the users survive {@link #restart()}.
+	 */
+	private static Path writeAclFile(Path dataDir, List<User> users) {
+		List<String> lines = new ArrayList<>();
+		lines.add("user default on nopass ~* &* +@all");
+		for (User user : users) {
+			lines.add("user " + user.name() + " on #" + sha256(user.password()) + " " + String.join(" ", user.rules()));
+		}
+		Path file = dataDir.resolve("users.acl");
+		try {
+			Files.write(file, lines, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write " + file, ex);
+		}
+		return file;
+	}
+
+	private static String sha256(String password) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The command line with secrets masked: option values such as a {@code --requirepass}, ACL {@code >password}s. */
+	static List<String> redacted(List<String> commandLine) {
+		List<String> shown = new ArrayList<>(commandLine.size());
+		boolean secretNext = false;
+		for (String arg : commandLine) {
+			boolean secret = secretNext || arg.startsWith(">") || arg.startsWith("<");
+			shown.add(secret ? "******" : arg);
+			secretNext = SECRET_OPTIONS.contains(arg.toLowerCase(Locale.ROOT));
+		}
+		return shown;
 	}
 
 	private static Optional<Path> findOnPath() {
@@ -791,6 +1021,78 @@ public final class RedisServer implements AutoCloseable {
 		catch (IOException | UncheckedIOException ex) {
 			log.warn("Could not delete {}", dir, ex);
 		}
+	}
+
+	/**
+	 * What a server started by {@link RedisServer#builder()} speaks and whom it knows. Not thread-safe; each
+	 * {@link #start()} starts a new server from the builder's state at that moment.
+	 */
+	public static final class Builder {
+
+		private boolean tls;
+
+		private final List<User> users = new ArrayList<>();
+
+		private final List<String> args = new ArrayList<>();
+
+		private Builder() {
+		}
+
+		/**
+		 * Serve TLS only, on {@link RedisServer#port()}, with a certificate for {@code 127.0.0.1} and
+		 * {@code localhost} signed by a CA made for this server ({@link RedisServer#tls()}); clients need no
+		 * certificate of their own ({@code tls-auth-clients no}).
+		 * @return this builder
+		 */
+		public Builder tls() {
+			this.tls = true;
+			return this;
+		}
+
+		/**
+		 * Adds an ACL user besides {@code default}, which keeps every right and no password.
+		 * @param name the user name
+		 * @param password its password; stored only as a SHA-256 hash in the server's ACL file
+		 * @param rules ACL rules after {@code on} and the password, such as {@code "~orders-*", "+@stream"}
+		 * @return this builder
+		 */
+		public Builder user(String name, String password, String... rules) {
+			this.users.add(new User(name, password, List.of(rules)));
+			return this;
+		}
+
+		/**
+		 * Adds redis command line options; they come after the defaults and therefore override them.
+		 * @param extraArgs options such as {@code "--notify-keyspace-events", "Ex"}
+		 * @return this builder
+		 */
+		public Builder args(String... extraArgs) {
+			this.args.addAll(Arrays.asList(extraArgs));
+			return this;
+		}
+
+		/**
+		 * Starts the server on a free port and returns once it answers {@code PING}.
+		 * @return the running server
+		 * @throws IllegalStateException if it does not come up, for example because the binary has no TLS
+		 */
+		public RedisServer start() {
+			Builder snapshot = new Builder();
+			snapshot.tls = this.tls;
+			snapshot.users.addAll(this.users);
+			String[] extraArgs = this.args.toArray(String[]::new);
+			return RedisServer.start(RedisServer::freePort, (port) -> extraArgs, snapshot);
+		}
+
+	}
+
+	private record User(String name, String password, List<String> rules) {
+
+		@Override
+		public String toString() {
+			return "User[" + this.name + "]";
+		}
+
 	}
 
 	/** Lets {@link #command} send command names Lettuce has no constant for. */

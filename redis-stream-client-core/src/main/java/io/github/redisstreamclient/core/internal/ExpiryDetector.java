@@ -88,6 +88,8 @@ public final class ExpiryDetector {
 
 	private volatile boolean configRefused;
 
+	private volatile boolean sweepDeniedLogged;
+
 	private long lastNotificationCheck = System.nanoTime();
 
 	private volatile boolean running;
@@ -144,9 +146,14 @@ public final class ExpiryDetector {
 			container.addMessageListener((message, pattern) -> onMessage(
 					new String(message.getChannel(), StandardCharsets.UTF_8),
 					new String(message.getBody(), StandardCharsets.UTF_8)), topics);
-			container.afterPropertiesSet();
-			container.start();
 			this.listenerContainer = container;
+			try {
+				container.afterPropertiesSet();
+				container.start();
+			}
+			catch (RuntimeException ex) {
+				throw AclDenials.translate(ex, "SUBSCRIBE to " + topics.stream().map(Topic::getTopic).toList());
+			}
 		}
 		long attempt = Math.max(1, this.sweepInterval.toMillis() / 8);
 		this.worker.scheduleWithFixedDelay(this::sweepIfDue, attempt, attempt, TimeUnit.MILLISECONDS);
@@ -156,6 +163,8 @@ public final class ExpiryDetector {
 
 	private void onMessage(String channel, String body) {
 		if (channel.equals(this.expiredChannel)) {
+			// Proof that the server publishes expired events, also where this user may not read CONFIG.
+			this.notificationsEnabled = true;
 			String entryId = this.keys.entryIdOfLeaseKey(body);
 			if (entryId != null) {
 				detected(entryId, "notification");
@@ -237,7 +246,13 @@ public final class ExpiryDetector {
 		}
 		catch (RuntimeException ex) {
 			// The sweep finds these again if they are still unowned.
-			logger.warn("Handling {} expired lease(s) failed: {}", batch.size(), ex.toString());
+			String denied = AclDenials.explain(ex, "claiming expired streams");
+			if (denied != null) {
+				logger.error("Handling {} expired lease(s) failed: {}", batch.size(), denied);
+			}
+			else {
+				logger.warn("Handling {} expired lease(s) failed: {}", batch.size(), ex.toString());
+			}
 		}
 	}
 
@@ -265,7 +280,16 @@ public final class ExpiryDetector {
 			this.onRedisAnswered.run();
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Sweep of the LBS pending entries failed: {}", ex.toString());
+			String denied = AclDenials.explain(ex, "the sweep (PUBLISH to '" + this.keys.releasedChannel() + "')");
+			if (denied == null) {
+				logger.warn("Sweep of the LBS pending entries failed: {}", ex.toString());
+			}
+			else if (!this.sweepDeniedLogged) {
+				// Said once: it fails the same way every time until someone grants the permission.
+				this.sweepDeniedLogged = true;
+				logger.error("Sweep of the LBS pending entries failed, and will until the permission is granted: {}",
+						denied);
+			}
 		}
 	}
 
@@ -332,14 +356,25 @@ public final class ExpiryDetector {
 			return true;
 		}
 		catch (RuntimeException ex) {
+			boolean denied = AclDenials.isDenial(ex);
 			if (this.mode == KeyspaceNotifications.FORCE) {
 				throw new IllegalStateException("keyspaceNotifications is FORCE but CONFIG SET notify-keyspace-events "
-						+ "was refused; use AUTO or OFF where CONFIG is not allowed", ex);
+						+ "was refused; use AUTO or OFF where CONFIG is not allowed"
+						+ (denied ? " (" + AclDenials.grant("config|set") + " +config|get)" : "") + ": "
+						+ rootMessage(ex), ex);
 			}
 			this.configRefused = true;
-			logger.warn("Cannot read or set notify-keyspace-events ({}); expired leases are found by the sweep "
-					+ "every {} ms instead, unless the server already publishes expired events", ex.toString(),
-					this.sweepInterval.toMillis());
+			if (denied) {
+				// The least-privilege rule leaves CONFIG out on purpose (CONFIG GET reads every setting).
+				logger.info("This Redis user may not read notify-keyspace-events (no CONFIG permission); expired "
+						+ "leases are noticed from keyevents if the server publishes them (notify-keyspace-events Ex "
+						+ "set by an administrator) and by the sweep every {} ms", this.sweepInterval.toMillis());
+			}
+			else {
+				logger.warn("Cannot read or set notify-keyspace-events ({}); expired leases are found by the sweep "
+						+ "every {} ms instead, unless the server already publishes expired events", ex.toString(),
+						this.sweepInterval.toMillis());
+			}
 			return false;
 		}
 	}
@@ -361,6 +396,14 @@ public final class ExpiryDetector {
 			}
 		}
 		return (flags != null) ? flags : "";
+	}
+
+	private static String rootMessage(Throwable error) {
+		Throwable root = error;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage());
 	}
 
 	private static boolean covers(String flags) {

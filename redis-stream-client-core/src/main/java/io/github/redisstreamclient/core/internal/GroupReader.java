@@ -31,10 +31,19 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * <p>
  * Errors pause the thread with exponential backoff per the {@link RetryPolicy}; when they are used up the reader
  * stops and reports why. {@link #redisAnswered()} resets the count when another of the client's calls got through.
+ * A missing ACL permission is not retried at all: it would fail the same way for ever, so the reader stops at once
+ * and its reason says what to grant ({@link AclDenials}).
  */
 public final class GroupReader {
 
 	private static final Logger logger = LoggerFactory.getLogger(GroupReader.class);
+
+	/**
+	 * An entry id above any real one (the highest millisecond time): a history read from it finds nothing and
+	 * touches no pending entry. Not the very highest id {@code <max>-<max>}: Redis 7.0 serves that one like
+	 * {@code >} and delivers a new entry, which the probe would then leave pending.
+	 */
+	private static final String MAX_ID = "18446744073709551615-0";
 
 	private final String name;
 
@@ -45,6 +54,8 @@ public final class GroupReader {
 	private final String consumer;
 
 	private final StreamOffset<byte[]>[] offsets;
+
+	private final List<String> streams;
 
 	private final Duration blockTime;
 
@@ -82,6 +93,7 @@ public final class GroupReader {
 		this.connectionFactory = connectionFactory;
 		this.group = group;
 		this.consumer = consumer;
+		this.streams = List.copyOf(streams);
 		this.offsets = streams.stream()
 			.map((stream) -> StreamOffset.create(stream.getBytes(StandardCharsets.UTF_8), ReadOffset.lastConsumed()))
 			.toArray(StreamOffset[]::new);
@@ -99,6 +111,32 @@ public final class GroupReader {
 		reader.setDaemon(true);
 		this.thread = reader;
 		reader.start();
+	}
+
+	/**
+	 * Checks, before the thread starts, that the connection's user may read the streams as this consumer: an
+	 * {@code XREADGROUP} of the history from an id above every real one, which returns nothing and changes nothing
+	 * but creating the consumer in the group, as the first real read would.
+	 * @throws org.springframework.dao.PermissionDeniedDataAccessException naming what to grant, when the user may
+	 * not
+	 */
+	@SuppressWarnings("unchecked")
+	public void probe() {
+		StreamOffset<byte[]>[] afterEverything = this.streams.stream()
+			.map((stream) -> StreamOffset.create(stream.getBytes(StandardCharsets.UTF_8), ReadOffset.from(MAX_ID)))
+			.toArray(StreamOffset[]::new);
+		try (RedisConnection probe = this.connectionFactory.getConnection()) {
+			probe.streamCommands()
+				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(this.group, this.consumer),
+						StreamReadOptions.empty().count(1), afterEverything);
+		}
+		catch (RuntimeException ex) {
+			if (AclDenials.isDenial(ex)) {
+				throw AclDenials.translate(ex, doing());
+			}
+			// Anything else (Redis briefly away) is the reader's to retry.
+			logger.debug("{}: permission probe failed", this.name, ex);
+		}
 	}
 
 	/** Whether the reader thread is still reading. */
@@ -211,6 +249,14 @@ public final class GroupReader {
 	/** Pauses before the next attempt; {@code false} when the retries are used up or the reader was stopped. */
 	private boolean backOff(RuntimeException error) throws InterruptedException {
 		closeConnection();
+		String denied = AclDenials.explain(error, doing());
+		if (denied != null) {
+			this.running = false;
+			String reason = this.name + ": stopped reading, a missing permission is not retried. " + denied;
+			logger.error(reason);
+			this.onGaveUp.accept(reason);
+			return false;
+		}
 		int failures = this.consecutiveFailures.incrementAndGet();
 		if (!this.retryPolicy.allowsRetry(failures)) {
 			this.running = false;
@@ -248,6 +294,11 @@ public final class GroupReader {
 				logger.debug("{}: closing the reader connection failed", this.name, ex);
 			}
 		}
+	}
+
+	private String doing() {
+		return "XREADGROUP of " + this.streams + " as consumer '" + this.consumer + "' of group '" + this.group
+				+ "', or handling what it read";
 	}
 
 	/** Whether the cause chain of {@code error} carries a Redis error code such as {@code NOGROUP}. */

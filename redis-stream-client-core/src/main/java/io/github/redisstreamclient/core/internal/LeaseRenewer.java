@@ -38,12 +38,15 @@ public final class LeaseRenewer {
 
 	private final Runnable onRedisAnswered;
 
+	private final Consumer<String> onDenied;
+
 	private final ScheduledExecutorService scheduler;
 
 	private volatile @Nullable Instant lastSuccess;
 
 	public LeaseRenewer(String consumerId, LeaseRegistry registry, LeaseStore store, int batchSize, Duration interval,
-			ClientMetrics metrics, Consumer<Lease> onLost, Consumer<Lease> onFinished, Runnable onRedisAnswered) {
+			ClientMetrics metrics, Consumer<Lease> onLost, Consumer<Lease> onFinished, Runnable onRedisAnswered,
+			Consumer<String> onDenied) {
 		this.registry = registry;
 		this.store = store;
 		this.batchSize = batchSize;
@@ -52,6 +55,7 @@ public final class LeaseRenewer {
 		this.onLost = onLost;
 		this.onFinished = onFinished;
 		this.onRedisAnswered = onRedisAnswered;
+		this.onDenied = onDenied;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "rsc-renew-" + consumerId);
 			thread.setDaemon(true);
@@ -90,9 +94,18 @@ public final class LeaseRenewer {
 			results = this.store.renew(batch);
 		}
 		catch (RuntimeException ex) {
+			this.metrics.renewals("failed", batch.size());
+			String denied = AclDenials.explain(ex, "renewing leases");
+			if (denied != null) {
+				// Renewing can never work without the permission: stop ticking and let the client terminate.
+				String reason = "rsc-renew: stopped renewing, a missing permission is not retried. " + denied;
+				logger.error(reason);
+				this.scheduler.shutdown();
+				this.onDenied.accept(reason);
+				return false;
+			}
 			// Not a loss: the lease may still be ours. The next tick tries again; a lease that lapses meanwhile is
 			// taken back by the script if nobody claimed it.
-			this.metrics.renewals("failed", batch.size());
 			logger.warn("Renewal of {} lease(s) failed: {}", batch.size(), ex.toString());
 			return false;
 		}

@@ -65,7 +65,9 @@ public final class LeaseStore {
 		ClassPathResource resource = new ClassPathResource(
 				"io/github/redisstreamclient/core/internal/scripts/" + name + ".lua");
 		try {
-			return RedisScript.of(resource.getContentAsString(StandardCharsets.UTF_8), resultType);
+			RedisScript<T> script = RedisScript.of(resource.getContentAsString(StandardCharsets.UTF_8), resultType);
+			AclDenials.register(name, script);
+			return script;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read " + resource, ex);
@@ -82,7 +84,8 @@ public final class LeaseStore {
 		for (String entryId : entryIds) {
 			scriptKeys.add(this.keys.leaseKey(entryId));
 		}
-		List<?> replies = this.redis.execute(ACQUIRE, scriptKeys, this.consumerId, this.ttlMillis);
+		List<?> replies = run(ACQUIRE, "leasing new entries of '" + this.keys.lbs() + "' (keys '" + this.keys.fence()
+				+ "', '" + this.keys.leasePrefix() + "*')", scriptKeys, this.consumerId, this.ttlMillis);
 		long[] tokens = new long[entryIds.size()];
 		for (int i = 0; i < tokens.length; i++) {
 			tokens[i] = (replies != null && i < replies.size()) ? ((Number) replies.get(i)).longValue() : -1;
@@ -107,8 +110,14 @@ public final class LeaseStore {
 			args[i + 3] = entryIds.get(i);
 		}
 		// Replies as bytes: a claimed entry that is malformed is dead-lettered exactly as it is, even if not UTF-8.
-		List<?> replies = this.redis.execute(CLAIM, this.redis.getStringSerializer(), BYTE_REPLIES,
-				scriptKeys, args);
+		List<?> replies;
+		try {
+			replies = this.redis.execute(CLAIM, this.redis.getStringSerializer(), BYTE_REPLIES, scriptKeys, args);
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "claiming entries of '" + this.keys.lbs() + "' (keys '" + this.keys.lbs()
+					+ "', '" + this.keys.fence() + "', '" + this.keys.leasePrefix() + "*')");
+		}
 		List<ClaimResult> results = new ArrayList<>(entryIds.size());
 		for (Object reply : (replies != null) ? replies : List.of()) {
 			List<?> parts = (List<?>) reply;
@@ -137,7 +146,8 @@ public final class LeaseStore {
 			args[a++] = lease.value();
 			args[a++] = lease.entryId();
 		}
-		List<?> replies = this.redis.execute(RENEW, scriptKeys, args);
+		List<?> replies = run(RENEW, "renewing leases (keys '" + this.keys.lbs() + "', '" + this.keys.leasePrefix()
+				+ "*')", scriptKeys, args);
 		int[] results = new int[batch.size()];
 		for (int i = 0; i < results.length && replies != null; i++) {
 			results[i] = ((Number) replies.get(i)).intValue();
@@ -147,7 +157,8 @@ public final class LeaseStore {
 
 	/** Releases the lease, acknowledges and deletes the LBS entry, if the caller owns it. */
 	public DoneOutcome done(Lease lease) {
-		Long done = this.redis.execute(DONE,
+		Long done = run(DONE, "finishing '" + lease.name() + "' (keys '" + this.keys.lbs() + "', '"
+				+ this.keys.leasePrefix() + "*', '" + this.keys.checkpoint() + "')",
 				List.of(this.keys.lbs(), this.keys.leaseKey(lease.entryId()), this.keys.checkpoint()),
 				this.keys.group(), lease.entryId(), lease.value(), this.consumerId, lease.name());
 		if (done == null || done == 0) {
@@ -158,7 +169,8 @@ public final class LeaseStore {
 
 	/** Moves the data stream's checkpoint to {@code dataEntryId}; false when the caller no longer owns it. */
 	public boolean commit(Lease lease, String dataEntryId) {
-		Long committed = this.redis.execute(COMMIT,
+		Long committed = run(COMMIT, "committing the checkpoint of '" + lease.name() + "' (keys '"
+				+ this.keys.leasePrefix() + "*', '" + this.keys.checkpoint() + "', '" + this.keys.lbs() + "')",
 				List.of(this.keys.leaseKey(lease.entryId()), this.keys.checkpoint(), this.keys.lbs()), lease.value(),
 				lease.name(), dataEntryId, lease.entryId(), this.keys.group(), this.consumerId);
 		return committed != null && committed == 1;
@@ -166,7 +178,13 @@ public final class LeaseStore {
 
 	/** The data stream's last committed entry id, or {@code null}. */
 	public @org.jspecify.annotations.Nullable String checkpoint(String dataStreamName) {
-		Object committed = this.redis.opsForHash().get(this.keys.checkpoint(), dataStreamName);
+		Object committed;
+		try {
+			committed = this.redis.opsForHash().get(this.keys.checkpoint(), dataStreamName);
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "HGET of '" + this.keys.checkpoint() + "'");
+		}
 		return (committed != null) ? committed.toString() : null;
 	}
 
@@ -181,13 +199,15 @@ public final class LeaseStore {
 			scriptKeys.add(this.keys.leaseKey(leases.get(i).entryId()));
 			args[i] = leases.get(i).value();
 		}
-		Long released = this.redis.execute(RELEASE, scriptKeys, args);
+		Long released = run(RELEASE, "releasing leases on close (keys '" + this.keys.leasePrefix() + "*')", scriptKeys,
+				args);
 		return (released != null) ? released : 0;
 	}
 
 	/** One page of pending LBS entries idle at least {@code minIdle} whose lease is gone. */
 	public ExpiredPage findExpired(Duration minIdle, String start, int count) {
-		List<?> reply = this.redis.execute(FIND_EXPIRED, List.of(this.keys.lbs()), this.keys.group(),
+		List<?> reply = run(FIND_EXPIRED, "finding expired leases (keys '" + this.keys.lbs() + "', '"
+				+ this.keys.leasePrefix() + "*')", List.of(this.keys.lbs()), this.keys.group(),
 				Long.toString(minIdle.toMillis()), start, Integer.toString(count), this.keys.leasePrefix());
 		if (reply == null || reply.size() < 2) {
 			return new ExpiredPage(List.of(), null);
@@ -205,8 +225,19 @@ public final class LeaseStore {
 	 * the start is then recorded.
 	 */
 	public boolean takeSweepTurn(Duration period) {
-		Long turn = this.redis.execute(SWEEP_TURN, List.of(this.keys.sweep()), Long.toString(period.toMillis()));
+		Long turn = run(SWEEP_TURN, "taking a turn to sweep (key '" + this.keys.sweep() + "')", List.of(this.keys.sweep()),
+				Long.toString(period.toMillis()));
 		return turn != null && turn == 1;
+	}
+
+	/** Runs a script; a missing ACL permission comes out as an exception that says what to grant. */
+	private <T> T run(RedisScript<T> script, String doing, List<String> scriptKeys, Object... args) {
+		try {
+			return this.redis.execute(script, scriptKeys, args);
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, doing);
+		}
 	}
 
 	/** Outcome of a claim for one entry. */

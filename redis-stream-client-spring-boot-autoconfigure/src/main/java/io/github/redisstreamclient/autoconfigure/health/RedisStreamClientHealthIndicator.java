@@ -10,7 +10,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * UP while the client reads its Load Balancer Stream and renews its leases; DOWN once it terminated (its LBS reader
- * ran out of retries), was closed, or has not renewed its leases for longer than the lease TTL.
+ * ran out of retries, or Redis denied a permission: the reason says which and what to grant), was closed, or has
+ * not renewed its leases for longer than the lease TTL.
  */
 public class RedisStreamClientHealthIndicator extends AbstractHealthIndicator {
 
@@ -33,7 +34,8 @@ public class RedisStreamClientHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("lastRenewalAge", renewalAge.toMillis() + "ms");
 		}
 		if (this.client.isTerminated()) {
-			builder.down().withDetail("reason", "LBS subscription terminated after its retries");
+			String reason = this.client.terminationReason();
+			builder.down().withDetail("reason", (reason != null) ? reason : "LBS subscription terminated");
 		}
 		else if (!this.client.isRunning()) {
 			builder.down().withDetail("reason", "client not running");

@@ -31,6 +31,9 @@ class ConsumerApplicationTests {
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.port", redis::port);
+		// The cached context closes at JVM exit, after @AfterAll killed Redis; its event consumers then try to leave
+		// their group, and each try waits out the command timeout (60 s by default, past surefire's exit timeout).
+		registry.add("spring.data.redis.timeout", () -> "3s");
 	}
 
 	@AfterAll
