@@ -39,8 +39,22 @@ public final class ChaosRun {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length == 1 && args[0].startsWith("recheck=")) {
+			System.exit(recheck(Path.of(args[0].substring("recheck=".length()))).passed() ? 0 : 1);
+		}
 		ChaosReport report = new ChaosRun(Options.parse(args)).run();
 		System.exit(report.passed() ? 0 : 1);
+	}
+
+	/**
+	 * Checks a finished run's history again, with the checker as it is now: {@code recheck=<run directory>}, for
+	 * example after a change to the checker.
+	 */
+	static ChaosReport recheck(Path dir) throws Exception {
+		ChaosReport report = HistoryChecker.check(History.read(dir.resolve("history.tsv")),
+				readEndState(dir.resolve("end-state.txt")), Options.parse().grace());
+		print("%s", report.render());
+		return report;
 	}
 
 	static ChaosReport run(Options options) throws Exception {
@@ -79,6 +93,7 @@ public final class ChaosRun {
 			producer.stop();
 			fleet.closeAll();
 			EndState end = endState(target.template(), service);
+			writeEndState(end, dir.resolve("end-state.txt"));
 			ChaosReport report = HistoryChecker.check(history.events(), end, o.grace());
 			String text = report.render();
 			print("%s", text);
@@ -123,6 +138,31 @@ public final class ChaosRun {
 		consumers.forEach((c) -> names.add(c.consumerName()));
 		return new EndState((length != null) ? length : -1, (pending != null) ? pending.getTotalPendingMessages() : -1,
 				left, names);
+	}
+
+	private static void writeEndState(EndState end, Path file) throws java.io.IOException {
+		Files.writeString(file, "lbsLength=" + end.lbsLength() + "\npending=" + end.pending() + "\nlbsEntriesLeft="
+				+ String.join(",", end.lbsEntriesLeft()) + "\ngroupConsumers=" + String.join(",", end.groupConsumers())
+				+ "\n", StandardCharsets.UTF_8);
+	}
+
+	private static EndState readEndState(Path file) throws java.io.IOException {
+		java.util.Properties p = new java.util.Properties();
+		try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			p.load(in);
+		}
+		return new EndState(Long.parseLong(p.getProperty("lbsLength")), Long.parseLong(p.getProperty("pending")),
+				split(p.getProperty("lbsEntriesLeft")), List.copyOf(split(p.getProperty("groupConsumers"))));
+	}
+
+	private static Set<String> split(String list) {
+		Set<String> items = new java.util.LinkedHashSet<>();
+		for (String item : list.split(",")) {
+			if (!item.isBlank()) {
+				items.add(item.trim());
+			}
+		}
+		return items;
 	}
 
 	private static long secondsSince(long nanos) {

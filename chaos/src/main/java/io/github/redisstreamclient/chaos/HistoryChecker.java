@@ -216,9 +216,11 @@ final class HistoryChecker {
 					HistoryEvent request = sent.remove(writeKey(e));
 					long sentAt = (request != null) ? request.micros() : e.micros();
 					Long finishedAt = firstFinish.get(e.stream());
-					if (e.kind() == Kind.DONE_OK && finishedAt != null && sentAt > finishedAt) {
-						noOps++; // done() of a finished stream changes nothing: not a write
-						continue;
+					if (e.kind() == Kind.DONE_OK && finishedAt != null) {
+						noOps++; // done() of a finished stream changes nothing
+						if (sentAt > finishedAt) {
+							continue; // and sent after the finish it is no write at all
+						}
 					}
 					if (e.kind() == Kind.DONE_OK) {
 						firstFinish.putIfAbsent(e.stream(), e.micros());
@@ -283,6 +285,7 @@ final class HistoryChecker {
 	private void stalledConsumersTold() {
 		List<Long> toldAfter = new ArrayList<>();
 		int lost = 0;
+		int finishedBoth = 0;
 		for (Map.Entry<String, List<Hold>> stream : this.holdsByStream.entrySet()) {
 			List<Hold> list = stream.getValue();
 			for (Hold hold : list) {
@@ -304,6 +307,16 @@ final class HistoryChecker {
 					toldAfter.add(Math.max(0, told.micros() - taker.acquiredAt));
 					continue;
 				}
+				// Its done() found the stream finished by the taker: there is nothing left to stop working on, and
+				// done() is a no-op then (a done whose answer was lost must be safe to retry).
+				boolean finishedAfterTaker = this.events.stream()
+					.anyMatch((e) -> e.kind() == Kind.DONE_OK && e.actor().equals(hold.actor)
+							&& e.stream().equals(hold.stream) && e.token() == hold.token
+							&& e.micros() >= taker.acquiredAt);
+				if (finishedAfterTaker) {
+					finishedBoth++;
+					continue;
+				}
 				Incarnation owner = incarnation(hold.actor);
 				long learnBy = owner.backAt(taker.acquiredAt) + this.grace.toNanos() / 1000;
 				if (owner.endedAt > learnBy) {
@@ -314,6 +327,7 @@ final class HistoryChecker {
 			}
 		}
 		this.report.figure("holds lost to another consumer", lost);
+		this.report.figure("of which the loser's done() found the stream finished by the taker", finishedBoth);
 		this.report.percentiles("told after being taken over (ms)", toldAfter);
 	}
 

@@ -132,6 +132,19 @@ class HistoryCheckerTests {
 	}
 
 	@Test
+	void aLoserWhoseDoneFoundTheStreamFinishedByTheTakerNeedsNoTelling() {
+		// Seed 5416532560449614681: c16.1 committed the final entry and sent done just before Redis was killed;
+		// after the restart another consumer claimed the stream, found the checkpoint at its end and finished it;
+		// then c16.1's done (sent again by Lettuce after reconnecting) found it finished.
+		History h = twoOwners();
+		h.at(2600, "c1.1", Kind.DONE_SENT, "s1", 5, "-", "-").at(2700, "c1.1", Kind.DONE_OK, "s1", 5, "-", "-");
+		h.at(30_000, "c1.1", Kind.CLOSED, "-", 0, "-", "-");
+		ChaosReport report = check(h.events, CLEAN_END);
+		assertThat(report.passed()).as(report.render()).isTrue();
+		assertThat(report.figure("of which the loser's done() found the stream finished by the taker")).isEqualTo("1");
+	}
+
+	@Test
 	void aConsumerKilledBeforeItCouldBeToldIsExcused() {
 		History h = twoOwners();
 		h.at(3000, "c1.1", Kind.FAULT_STARTED, "-", 0, "KILL", "SIGKILL");
