@@ -2,6 +2,8 @@ package io.github.redisstreamclient.core.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,15 +31,14 @@ public final class LeaseRegistry {
 	 * or reference still succeeds after the lease left the registry. Such a lost answer is rare: the newest 1,000
 	 * are kept.
 	 */
-	private final Map<String, Lease> finishedInDoubt = java.util.Collections
-		.synchronizedMap(new java.util.LinkedHashMap<>() {
+	private final Map<String, Lease> finishedInDoubt = Collections.synchronizedMap(new LinkedHashMap<>() {
 
-			@Override
-			protected boolean removeEldestEntry(Map.Entry<String, Lease> eldest) {
-				return size() > 1000;
-			}
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Lease> eldest) {
+			return size() > 1000;
+		}
 
-		});
+	});
 
 	public LeaseRegistry(int maxOwnedStreams) {
 		this.permits = new Semaphore(maxOwnedStreams);
