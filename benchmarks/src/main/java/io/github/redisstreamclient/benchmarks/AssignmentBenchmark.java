@@ -19,7 +19,6 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -44,6 +43,9 @@ final class AssignmentBenchmark {
 	static final int REPEATS = 3;
 
 	static final Duration TTL = Duration.ofSeconds(30);
+
+	/** The owner hash the raw loops write, as the client's assign.lua does. */
+	static final String OWNER = "{" + SERVICE + "-input}:owner";
 
 	static final String OURS = "redis-stream-client";
 
@@ -214,15 +216,15 @@ final class AssignmentBenchmark {
 			String name = "raw-" + i;
 			Thread thread = new Thread(() -> {
 				long token = 0;
-				SetArgs setArgs = SetArgs.Builder.nx().px(TTL.toMillis());
-				List<RedisFuture<String>> sets = new ArrayList<>(READ_COUNT);
+				// The owner hash of ownership v2: one HSET per entry, as assign.lua writes it.
+				List<RedisFuture<Boolean>> sets = new ArrayList<>(READ_COUNT);
 				while (done.get() < entries) {
 					List<StreamMessage<String, String>> messages = sync.xreadgroup(
 							Consumer.from(SERVICE + "-group", name), XReadArgs.Builder.count(READ_COUNT).block(100),
 							XReadArgs.StreamOffset.lastConsumed(SERVICE + "-input"));
 					if (!pipelined) {
 						for (StreamMessage<String, String> message : messages) {
-							sync.set(leaseKey(message), name + ":" + (++token), setArgs);
+							sync.hset(OWNER, message.getId(), name + ":" + (++token));
 							done.incrementAndGet();
 						}
 						continue;
@@ -234,13 +236,13 @@ final class AssignmentBenchmark {
 					connection.setAutoFlushCommands(false);
 					sets.clear();
 					for (StreamMessage<String, String> message : messages) {
-						sets.add(async.set(leaseKey(message), name + ":" + (++token), setArgs));
+						sets.add(async.hset(OWNER, message.getId(), name + ":" + (++token)));
 					}
 					connection.flushCommands();
 					connection.setAutoFlushCommands(true);
 					flushes.incrementAndGet();
 					if (!LettuceFutures.awaitAll(Duration.ofSeconds(30), sets.toArray(new RedisFuture[0]))) {
-						throw new IllegalStateException("pipelined SETs did not complete");
+						throw new IllegalStateException("pipelined HSETs did not complete");
 					}
 					done.addAndGet(messages.size());
 				}
@@ -264,18 +266,14 @@ final class AssignmentBenchmark {
 		connections.forEach(StatefulRedisConnection::close);
 		Bench.shutdown(client);
 		double readerCpu = 100.0 * readerCpuNanos.get() / 1e9 / seconds / consumers;
-		// SET counts as run inside a script in RedisStats; here each SET is a round trip, or each pipelined batch.
-		long roundTrips = delta.roundTrips() + (pipelined ? flushes.get() : delta.calls("set"));
+		// HSET counts as run inside a script in RedisStats; here each HSET is a round trip, or each pipelined batch.
+		long roundTrips = delta.roundTrips() + (pipelined ? flushes.get() : delta.calls("hset"));
 		Result result = new Result(pipelined ? RAW_PIPELINED : RAW, consumers, entries, seconds, delta, roundTrips,
 				clientCpu, readerCpu, new double[0]);
 		Bench.log("assignment: raw%s x%d: %d in %.2f s = %.0f/s, redis cpu %.1f%%, client cpu %.1f%%, reader cpu %.1f%%, "
 				+ "top %s", pipelined ? " pipelined" : "", consumers, entries, seconds, result.perSecond(),
 				delta.cpuPercent(), clientCpu, readerCpu, delta.topCommands(6));
 		return result;
-	}
-
-	private static String leaseKey(StreamMessage<String, String> message) {
-		return "{" + SERVICE + "-input}:lease:" + message.getId();
 	}
 
 	/** CPU time of the live threads whose name starts with {@code prefix}. */
@@ -297,11 +295,12 @@ final class AssignmentBenchmark {
 			.append("before the clock starts, to a group created at `0`) is drained by N consumers in this JVM; the ")
 			.append("clock runs from `start()` of the first client to the last `STREAM_ADDED` notification reaching ")
 			.append("the listener. Our client reads `XREADGROUP COUNT ").append(READ_COUNT).append("` on one kept ")
-			.append("connection, parses each entry's JSON, leases the whole batch in one `acquire.lua` call (per ")
-			.append("entry EXISTS + INCR fence + SET PX) and queues the notifications. The raw loops read the same ")
-			.append("way and write one `SET lease NX PX` per entry, one connection per consumer thread: **")
-			.append(RAW).append("** waits for each SET (the plain loop); **").append(RAW_PIPELINED)
-			.append("** writes the batch's SETs in one flush and waits for them together. Lease TTL ")
+			.append("connection, parses each entry's JSON, records the owner of the whole batch in one `assign.lua` ")
+			.append("call (per batch one session check and INCRBY of the fence, per entry HEXISTS, one HSET for all) ")
+			.append("and queues the notifications. The raw loops read the same way and write one `HSET owner` per ")
+			.append("entry, one connection per consumer thread: **")
+			.append(RAW).append("** waits for each HSET (the plain loop); **").append(RAW_PIPELINED)
+			.append("** writes the batch's HSETs in one flush and waits for them together. Lease TTL ")
 			.append(TTL.toSeconds()).append(" s for all.\n\n");
 		md.append("Each configuration ran ").append(results.get(0).runs().length)
 			.append(" times, the contenders alternating; the table shows the median run (all other columns are that ")

@@ -71,7 +71,7 @@ interface LeaseHolder extends AutoCloseable {
 				.consumerId("bench-holder")
 				.leaseTtl(ttl)
 				.lbsIdleTime(ttl.multipliedBy(3).plusSeconds(30))
-				.leaseRenewalBatchSize(this.batchSize)
+				.lbsRecoveryCount(this.batchSize)
 				.maxOwnedStreams(Math.max(count, 10))
 				.lbsBatchSize(1000)
 				.autoClaim(true)

@@ -21,8 +21,8 @@ record RedisStats(long atNanos, Map<String, Long> calls, Map<String, Long> usec,
 	 * RedisLockRegistry's and Redisson's lock scripts). commandstats counts them as well as the EVALSHA that ran
 	 * them; round trips leave them out, "commands executed" keeps them.
 	 */
-	static final Set<String> INSIDE_SCRIPTS = Set.of("get", "pexpire", "set", "exists", "hexists", "incr", "pttl",
-			"hincrby", "hset", "xclaim", "del", "hdel");
+	static final Set<String> INSIDE_SCRIPTS = Set.of("get", "pexpire", "set", "exists", "hexists", "incr", "incrby",
+			"pttl", "hincrby", "hset", "hget", "xclaim", "del", "hdel");
 
 	static RedisStats read(RedisServer redis) {
 		long at = System.nanoTime();

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Handle of one data stream this consumer holds a lease on, and the reader of that data stream.
+ * Handle of one data stream this consumer owns, and the reader of that data stream.
  * <p>
  * {@link #read} reads the data stream itself (XREAD, no consumer group) starting after the checkpoint kept in Redis;
  * {@link #commit} moves the checkpoint, and only while this consumer still owns the stream. A consumer that takes
@@ -20,19 +20,19 @@ public interface OwnedStream {
 	/** Name of the data stream. */
 	String name();
 
-	/** The stream and the LBS entry the lease is held on. */
+	/** The stream and its LBS entry. */
 	StreamRef ref();
 
 	/** The producer's {@code Info} map from the LBS entry. */
 	Map<String, Object> info();
 
-	/** Fencing token of this lease: it grows with every acquisition or takeover of any stream of the service. */
+	/** Fencing token of this ownership: it grows with every acquisition or takeover of any stream of the service. */
 	long fencingToken();
 
-	/** When this consumer acquired the lease. */
+	/** When this consumer took the stream. */
 	Instant heldSince();
 
-	/** Whether this consumer still holds the lease: {@code false} once done, released or disowned. */
+	/** Whether this consumer still owns the stream: {@code false} once done, released or disowned. */
 	boolean isOwned();
 
 	/**
@@ -46,7 +46,7 @@ public interface OwnedStream {
 
 	/**
 	 * Records that everything up to {@code entryId} is processed. The checkpoint moves only forward, and only while
-	 * this consumer owns the stream (its lease and fencing token are current).
+	 * this consumer owns the stream (the owner hash holds its fencing token).
 	 * @throws StreamNotOwnedException when another consumer took the stream over
 	 */
 	void commit(String entryId);
@@ -55,13 +55,22 @@ public interface OwnedStream {
 	Optional<String> checkpoint();
 
 	/**
-	 * Completes when this consumer stops owning the stream without finishing it: the lease was lost
+	 * Completes when this consumer stops owning the stream without finishing it: it was taken over
 	 * ({@code STREAM_DISOWNED}) or handed off on {@code close()}. Stop processing then.
 	 */
 	CompletableFuture<Void> cancellation();
 
 	/**
-	 * Finish the stream: release the lease, acknowledge and delete its LBS entry, forget its checkpoint. Safe to call
+	 * Gives this one stream back to the other consumers without finishing it: its owner becomes
+	 * {@code released:<token>} and the release is announced, so that another consumer claims it at once and resumes
+	 * from the checkpoint. Does not count towards {@code maxTakeovers}. {@link #cancellation()} completes. When no
+	 * other consumer takes it within a short pause, any consumer may take it, this one included.
+	 * @throws StreamNotOwnedException when this consumer no longer owns the stream
+	 */
+	void release();
+
+	/**
+	 * Finish the stream: forget its owner, acknowledge and delete its LBS entry, forget its checkpoint. Safe to call
 	 * again, for example after it threw because Redis did not answer in time: when the first call ran after all,
 	 * the retry returns normally instead of claiming the stream was lost, and so does a call on a stream already done.
 	 * @throws StreamNotOwnedException when another consumer took the stream over before it was finished

@@ -5,49 +5,46 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.internal.AclDenials;
+import io.github.redisstreamclient.core.internal.Assignments;
+import io.github.redisstreamclient.core.internal.Claims;
 import io.github.redisstreamclient.core.internal.ClientMetrics;
-import io.github.redisstreamclient.core.internal.EntryFields;
-import io.github.redisstreamclient.core.internal.ExpiryDetector;
+import io.github.redisstreamclient.core.internal.DeadConsumerDetector;
 import io.github.redisstreamclient.core.internal.GroupReader;
-import io.github.redisstreamclient.core.internal.LbsMessages;
-import io.github.redisstreamclient.core.internal.LbsMessages.LbsMessage;
-import io.github.redisstreamclient.core.internal.LbsMessages.MalformedEntryException;
 import io.github.redisstreamclient.core.internal.Lease;
 import io.github.redisstreamclient.core.internal.LeaseRegistry;
-import io.github.redisstreamclient.core.internal.LeaseRenewer;
-import io.github.redisstreamclient.core.internal.LeaseStore;
-import io.github.redisstreamclient.core.internal.LeaseStore.ClaimResult;
 import io.github.redisstreamclient.core.internal.MicrometerClientMetrics;
 import io.github.redisstreamclient.core.internal.NotificationDispatcher;
+import io.github.redisstreamclient.core.internal.Ownership;
+import io.github.redisstreamclient.core.internal.OwnershipStore;
+import io.github.redisstreamclient.core.internal.Rebalancer;
+import io.github.redisstreamclient.core.internal.RestartGrace;
 import io.github.redisstreamclient.core.internal.ServiceKeys;
+import io.github.redisstreamclient.core.internal.SessionRenewer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.stream.ByteRecord;
-import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.connection.stream.RecordId;
-import org.springframework.data.redis.connection.stream.StreamOffset;
-import org.springframework.data.redis.connection.stream.StreamReadOptions;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * A consumer of a service's Load Balancer Stream that owns data streams through leases and recovers the streams of
- * consumers that die, stall or shut down. The Java counterpart of the Go client's {@code RecoverableRedisStreamClient}.
+ * A consumer of a service's Load Balancer Stream that owns data streams and recovers the streams of consumers that
+ * die, stall or shut down. The Java counterpart of the Go client's {@code RecoverableRedisStreamClient}.
+ * <p>
+ * Liveness is one session key per consumer, renewed with one command per tick whatever it holds; a stream's owner is
+ * written to the owner hash once, with its fencing token, when it changes hands (DESIGN.md, "ownership v2"). This
+ * class only wires the parts together and keeps the client's state: {@link SessionRenewer} keeps the session,
+ * {@link GroupReader} and {@link Assignments} take new LBS entries, {@link DeadConsumerDetector} notices consumers that
+ * are gone and {@link Claims} takes their streams over, {@link Rebalancer} spreads streams to newcomers.
  * <p>
  * Build one with {@link #builder(RedisConnectionFactory, String)}, {@link #start()} it, process the streams it
  * announces as {@link StreamNotification.Type#STREAM_ADDED}, call {@link #done(String)} for each finished stream and
@@ -57,7 +54,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(RecoverableStreamClient.class);
 
-	private static final int CLAIM_BATCH = 10;
+	private final ClientOptions options;
 
 	private final StringRedisTemplate redis;
 
@@ -65,19 +62,25 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private final String id;
 
-	private final Builder options;
-
 	private final ClientMetrics metrics;
 
 	private final LeaseRegistry registry;
 
-	private final LeaseStore store;
+	private final OwnershipStore store;
 
 	private final NotificationDispatcher dispatcher;
 
-	private final LeaseRenewer renewer;
+	private final Ownership ownership;
 
-	private final ExpiryDetector detector;
+	private final SessionRenewer renewer;
+
+	private final DeadConsumerDetector detector;
+
+	private final RestartGrace grace;
+
+	private final Claims claims;
+
+	private final Rebalancer rebalancer;
 
 	private final GroupReader reader;
 
@@ -85,30 +88,35 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private volatile @Nullable String terminationReason;
 
-	private final Lease.LeaseOwner leaseOwner = new OwnedStreamOperations();
-
-	private RecoverableStreamClient(Builder options) {
+	private RecoverableStreamClient(ClientOptions options) {
 		this.options = options;
-		this.redis = new StringRedisTemplate(options.connectionFactory);
-		this.keys = new ServiceKeys(options.serviceName);
-		this.id = ConsumerIds.resolve(options.consumerId, System.getenv());
-		this.metrics = (options.meterRegistry != null)
-				? new MicrometerClientMetrics((MeterRegistry) options.meterRegistry, options.serviceName)
+		this.redis = new StringRedisTemplate(options.connectionFactory());
+		this.keys = new ServiceKeys(options.serviceName());
+		this.id = ConsumerIds.resolve(options.consumerId(), System.getenv());
+		this.metrics = (options.meterRegistry() != null)
+				? new MicrometerClientMetrics((MeterRegistry) options.meterRegistry(), options.serviceName())
 				: ClientMetrics.NOOP;
-		this.registry = new LeaseRegistry(options.maxOwnedStreams);
+		this.registry = new LeaseRegistry(options.maxOwnedStreams());
 		this.metrics.ownedStreams(this.registry::size);
-		this.store = new LeaseStore(this.redis, this.keys, this.id, options.leaseTtl);
-		this.dispatcher = new NotificationDispatcher("rsc-notify-" + this.id, options.notificationThreads,
-				options.notificationQueueCapacity, options.listener, this.metrics);
-		this.reader = new GroupReader("rsc-lbs-" + this.id, options.connectionFactory, this.keys.group(), this.id,
-				List.of(this.keys.lbs()), options.lbsBlockTime, options.retryPolicy, this::reserveForRead,
-				this::onLbsBatch, this::onReadFailed, this::onReaderTerminated);
-		this.renewer = new LeaseRenewer(this.id, this.registry, this.store, options.leaseRenewalBatchSize,
-				options.leaseRenewalInterval(), this.metrics, this::onLeaseLost, this::onFinishedInDoubt,
-				this.reader::redisAnswered, this::terminate);
-		this.detector = new ExpiryDetector(this.id, options.connectionFactory, this.redis, this.keys, this.store,
-				options.keyspaceNotifications, options.leaseTtl, options.sweepInterval,
-				options.notificationCheckInterval, this.metrics, this::onExpired, this.reader::redisAnswered);
+		this.store = new OwnershipStore(this.redis, this.keys, this.id, options.leaseTtl(), options.maxTakeovers());
+		this.dispatcher = new NotificationDispatcher("rsc-notify-" + this.id, options.notificationThreads(),
+				options.notificationQueueCapacity(), options.listener(), this.metrics);
+		this.ownership = new Ownership(this.id, this.keys, this.redis, this.store, this.registry, this.dispatcher,
+				this.metrics, options.maxTakeovers(), this::announceReleased);
+		this.grace = new RestartGrace(this.redis, options.restartGrace());
+		this.detector = new DeadConsumerDetector(this.id, options.connectionFactory(), this.redis, this.keys,
+				this.store, options.keyspaceNotifications(), options.sweepInterval(), options.lbsIdleTime(),
+				options.notificationCheckInterval(), this.metrics, new DetectorEvents());
+		this.claims = new Claims(this.ownership, this.detector, this.grace, options.autoClaim(),
+				options.lbsRecoveryCount());
+		this.rebalancer = new Rebalancer(this.ownership, options.rebalanceTolerance());
+		this.renewer = new SessionRenewer(this.id, this.store, this.registry, options.lbsRecoveryCount(),
+				options.leaseRenewalInterval(), this.metrics, new RenewerEvents());
+		Assignments assignments = new Assignments(this.ownership, options.lbsBatchSize(), this.renewer::epoch,
+				() -> this.state.get() == State.RUNNING);
+		this.reader = new GroupReader("rsc-lbs-" + this.id, options.connectionFactory(), this.keys.group(), this.id,
+				List.of(this.keys.lbs()), options.lbsBlockTime(), options.retryPolicy(), assignments, assignments,
+				this::onReadFailed, this::onReaderTerminated);
 	}
 
 	/**
@@ -121,9 +129,9 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	}
 
 	/**
-	 * Joins the consumer group and starts working (the Go client's {@code Init}): creates the group if needed,
-	 * subscribes to expiry notifications, recovers LBS entries idle longer than {@code lbsIdleTime} whose lease is
-	 * gone, checks that it may read the LBS, then renews leases and reads new LBS entries.
+	 * Joins the consumer group and starts working (the Go client's {@code Init}): starts a session, creates the group
+	 * if needed, subscribes to expiry notifications, recovers what an earlier process under this id and dead
+	 * consumers held, checks that it may read the LBS, then renews the session and reads new LBS entries.
 	 * @throws org.springframework.dao.PermissionDeniedDataAccessException when the Redis user lacks a permission
 	 * these steps need; the message names the command, key or channel and what to grant
 	 */
@@ -132,12 +140,12 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			throw new IllegalStateException("Client " + this.id + " was already started (state " + this.state.get() + ")");
 		}
 		try {
+			long epoch = this.renewer.start();
 			createGroup("$");
 			this.dispatcher.start();
 			this.detector.start();
-			recover();
+			this.claims.recover(epoch);
 			this.reader.probe();
-			this.renewer.start();
 			this.reader.start();
 		}
 		catch (RuntimeException ex) {
@@ -146,10 +154,10 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			throw AclDenials.translate(ex, "starting consumer " + this.id + " of '" + this.keys.lbs() + "'");
 		}
 		logger.info("Consumer {} started on {} (lease TTL {} ms, expiry detection: {})", this.id, this.keys.lbs(),
-				this.options.leaseTtl.toMillis(), this.detector.detectionMode());
+				this.options.leaseTtl().toMillis(), this.detector.detectionMode());
 	}
 
-	/** This consumer's id, {@code redis-consumer-<id>}: its name in the consumer group and in its lease values. */
+	/** This consumer's id, {@code redis-consumer-<id>}: its name in the consumer group and in the owner hash. */
 	public String id() {
 		return this.id;
 	}
@@ -160,8 +168,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	}
 
 	/**
-	 * Takes over a stream whose lease expired, typically on {@link StreamNotification.Type#STREAM_EXPIRED}. Claims
-	 * race safely: exactly one consumer wins.
+	 * Takes over a stream whose owner is gone (or that was released), typically on
+	 * {@link StreamNotification.Type#STREAM_EXPIRED}. Claims race safely: exactly one consumer wins.
 	 * @return {@code true} when this consumer now owns the stream; {@code false} when another consumer holds it, it
 	 * is finished, or this consumer is at {@code maxOwnedStreams}
 	 */
@@ -171,23 +179,11 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		if (this.registry.holds(stream.lbsEntryId())) {
 			return false;
 		}
-		if (this.registry.tryReservePermits(1) == 0) {
-			this.metrics.claim("limit", 1);
-			return false;
-		}
-		List<ClaimResult> results;
-		try {
-			results = this.store.claim(List.of(stream.lbsEntryId()));
-		}
-		catch (RuntimeException ex) {
-			this.registry.returnPermits(1);
-			throw ex;
-		}
-		return accept(results.get(0), false, 0) != null;
+		return this.claims.claimEntries(List.of(stream.lbsEntryId()), 0) == 1;
 	}
 
 	/**
-	 * Finishes every owned stream of this name (the Go client's {@code DoneStream}): releases the lease,
+	 * Finishes every owned stream of this name (the Go client's {@code DoneStream}): forgets its owner,
 	 * acknowledges and deletes its LBS entry. May be retried after it threw because Redis did not answer: a done
 	 * that ran after all is then reported as done, not as lost.
 	 * @throws StreamNotOwnedException when this consumer owns no stream of that name, or lost it meanwhile
@@ -202,7 +198,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 					"Consumer " + this.id + " does not own stream '" + dataStreamName + "' (never did, done, or lost)");
 		}
 		for (Lease lease : leases) {
-			done(lease);
+			lease.done();
 		}
 	}
 
@@ -218,34 +214,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		if (lease == null || !lease.name().equals(stream.dataStreamName())) {
 			throw new StreamNotOwnedException("Consumer " + this.id + " does not own " + stream);
 		}
-		done(lease);
-	}
-
-	private void done(Lease lease) {
-		if (lease.state() == Lease.State.DONE) {
-			return; // done() is idempotent: finished is finished
-		}
-		if (!lease.startFinishing()) {
-			throw new StreamNotOwnedException(
-					"Stream '" + lease.name() + "' (" + lease.entryId() + ") is no longer owned: " + lease.state());
-		}
-		// When Redis does not answer, the lease stays FINISHING and this throws: Redis may have run the script or
-		// not. The lease is still renewed meanwhile, done() may be called again, and the renewer learns the outcome.
-		LeaseStore.DoneOutcome outcome = this.store.done(lease);
-		if (outcome == LeaseStore.DoneOutcome.NOT_OWNER) {
-			if (lease.end(Lease.State.LOST)) {
-				this.registry.remove(lease);
-				this.metrics.disowned();
-			}
-			throw new StreamNotOwnedException("Stream '" + lease.name() + "' (" + lease.entryId()
-					+ ") was taken over by another consumer before done");
-		}
-		if (outcome == LeaseStore.DoneOutcome.ALREADY_FINISHED) {
-			logger.debug("Stream '{}' ({}) was already finished: an earlier done() whose answer was lost ran after all",
-					lease.name(), lease.entryId());
-		}
-		lease.finish();
-		this.registry.remove(lease);
+		lease.done();
 	}
 
 	/** The handle of {@code stream} while this consumer owns it. */
@@ -265,7 +234,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		int finished = 0;
 		for (Lease lease : this.registry.all()) {
 			try {
-				done(lease);
+				lease.done();
 				finished++;
 			}
 			catch (StreamNotOwnedException ex) {
@@ -276,9 +245,10 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	}
 
 	/**
-	 * Stops gracefully: stops reading, releases every unfinished lease without acknowledging it and announces the
-	 * streams on {@code <service>-released}, so that the surviving consumers claim them at once rather than after the
-	 * lease TTL. Ends with {@link StreamNotification.Type#STREAM_TERMINATED}.
+	 * Stops gracefully: stops reading, releases every unfinished stream without acknowledging it, ends the session
+	 * (leaving the group when nothing is pending for it) and announces itself on {@code <service>-released}, so that
+	 * the surviving consumers claim its streams at once rather than after the TTL. Releases do not count towards
+	 * {@code maxTakeovers}. Ends with {@link StreamNotification.Type#STREAM_TERMINATED}.
 	 */
 	@Override
 	public void close() {
@@ -292,7 +262,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		}
 		this.reader.stop();
 		this.detector.stop();
-		// No renewal may run after the release below, or it would take the released leases again.
+		// No reconcile may run after the release below, or it would report the released streams lost.
 		this.renewer.stop();
 		handOff();
 		if (previous != State.TERMINATED) {
@@ -303,30 +273,31 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	}
 
 	private void handOff() {
-		List<Lease> leaving = new ArrayList<>();
-		for (Lease lease : this.registry.all()) {
+		List<Lease> leaving = new ArrayList<>(this.registry.all());
+		try {
+			int released = this.ownership.operations().release(leaving, null);
+			this.store.endSession(this.renewer.epoch());
+			this.detector.announceClosed();
+			if (released > 0) {
+				logger.info("Consumer {} handed off {} stream(s)", this.id, released);
+			}
+		}
+		catch (RuntimeException ex) {
+			String denied = AclDenials.explain(ex, "handing off streams on close (release.lua, session-end.lua, "
+					+ "PUBLISH to '" + this.keys.releasedChannel() + "')");
+			logger.warn("Handing off {} stream(s) failed, they fail over when the session expires: {}",
+					leaving.size(), (denied != null) ? denied : ex.toString());
+		}
+		for (Lease lease : leaving) {
 			if (lease.end(Lease.State.RELEASED)) {
-				leaving.add(lease);
+				this.registry.remove(lease);
 			}
 		}
-		int batchSize = this.options.leaseRenewalBatchSize;
-		for (int from = 0; from < leaving.size(); from += batchSize) {
-			List<Lease> batch = leaving.subList(from, Math.min(from + batchSize, leaving.size()));
-			try {
-				this.store.release(batch);
-				this.redis.convertAndSend(this.keys.releasedChannel(),
-						String.join(",", batch.stream().map(Lease::entryId).toList()));
-			}
-			catch (RuntimeException ex) {
-				String denied = AclDenials.explain(ex, "handing off streams on close (release.lua, PUBLISH to '"
-						+ this.keys.releasedChannel() + "')");
-				logger.warn("Handing off {} stream(s) failed, they fail over when their lease expires: {}",
-						batch.size(), (denied != null) ? denied : ex.toString());
-			}
-			batch.forEach(this.registry::remove);
-		}
-		if (!leaving.isEmpty()) {
-			logger.info("Consumer {} handed off {} stream(s)", this.id, leaving.size());
+	}
+
+	private void announceReleased(List<String> entryIds) {
+		if (this.state.get() == State.RUNNING) {
+			this.detector.announceReleased(entryIds);
 		}
 	}
 
@@ -353,19 +324,19 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		return this.reader.isRunning();
 	}
 
-	/** When the last lease renewal tick succeeded; {@code null} before {@link #start()}. */
+	/** When the session was last renewed; {@code null} before {@link #start()}. */
 	public @Nullable Instant lastRenewal() {
 		return this.renewer.lastSuccess();
 	}
 
-	/** How expired leases are detected: {@code notifications+sweep} or {@code sweep}. */
+	/** How dead consumers are detected: {@code notifications+sweep} or {@code sweep}. */
 	public String expiryDetection() {
 		return this.detector.detectionMode();
 	}
 
-	/** The lease TTL this client uses. */
+	/** The lease TTL this client uses: its session's TTL. */
 	public Duration leaseTtl() {
-		return this.options.leaseTtl;
+		return this.options.leaseTtl();
 	}
 
 	private void requireRunning() {
@@ -376,7 +347,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	}
 
 	private void createGroup(String offset) {
-		byte[] lbs = this.keys.lbs().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		byte[] lbs = this.keys.lbs().getBytes(StandardCharsets.UTF_8);
 		try {
 			this.redis.execute((RedisCallback<String>) (connection) -> connection.streamCommands()
 				.xGroupCreate(lbs, this.keys.group(), ReadOffset.from(offset), true));
@@ -387,208 +358,6 @@ public final class RecoverableStreamClient implements AutoCloseable {
 						"XGROUP CREATE of group '" + this.keys.group() + "' on '" + this.keys.lbs() + "'");
 			}
 		}
-	}
-
-	private void recover() {
-		long start = System.nanoTime();
-		int recovered = 0;
-		String cursor = "-";
-		do {
-			LeaseStore.ExpiredPage page = this.store.findExpired(this.options.lbsIdleTime, cursor,
-					this.options.lbsRecoveryCount);
-			recovered += claimAll(page.entryIds(), 0);
-			cursor = page.next();
-		}
-		while (cursor != null && this.state.get() == State.RUNNING);
-		this.metrics.recovery(System.nanoTime() - start);
-		if (recovered > 0) {
-			logger.info("Consumer {} recovered {} stream(s) at startup", this.id, recovered);
-		}
-	}
-
-	/**
-	 * Waits for room and reserves permits for the next LBS read, up to a batch: at {@code maxOwnedStreams} the
-	 * reader waits here, so it never reads an entry this consumer could not own.
-	 */
-	private int reserveForRead() throws InterruptedException {
-		if (!this.registry.reservePermit(() -> this.state.get() == State.RUNNING)) {
-			return 0;
-		}
-		return 1 + this.registry.tryReservePermits(this.options.lbsBatchSize - 1);
-	}
-
-	/** Leases a batch of new LBS entries in one script call; {@code reserved} permits were taken for it. */
-	private boolean onLbsBatch(List<GroupReader.Record> batch, int reserved) {
-		int unused = reserved;
-		try {
-			List<String> entryIds = new ArrayList<>(batch.size());
-			List<LbsMessage> messages = new ArrayList<>(batch.size());
-			for (GroupReader.Record record : batch) {
-				try {
-					messages.add(LbsMessages.parse(record.fields()));
-					entryIds.add(record.id());
-				}
-				catch (MalformedEntryException ex) {
-					deadLetter(record.id(), record.fields(), ex.getMessage());
-					this.redis.opsForStream().acknowledge(this.keys.lbs(), this.keys.group(), record.id());
-					this.redis.opsForStream().delete(this.keys.lbs(), record.id());
-				}
-			}
-			if (entryIds.isEmpty()) {
-				return true;
-			}
-			// When this fails the entries stay pending without a lease: the sweep hands them out once idle.
-			long[] tokens = this.store.acquire(entryIds);
-			for (int i = 0; i < tokens.length; i++) {
-				if (tokens[i] < 0) {
-					continue;
-				}
-				Lease lease = new Lease(new StreamRef(messages.get(i).dataStreamName(), entryIds.get(i)),
-						messages.get(i).info(), tokens[i], this.id, this.leaseOwner);
-				this.registry.add(lease);
-				unused--;
-				this.metrics.assigned();
-				this.dispatcher.dispatch(StreamNotification.added(lease.ref(), lease.info(), tokens[i], false));
-			}
-			return true;
-		}
-		finally {
-			this.registry.returnPermits(unused);
-		}
-	}
-
-	private void onExpired(List<ExpiryDetector.Detected> expired) {
-		Map<String, Long> detectedAt = new LinkedHashMap<>();
-		for (ExpiryDetector.Detected d : expired) {
-			// Our own lapsed leases are the renewer's business.
-			if (!this.registry.holds(d.entryId())) {
-				detectedAt.put(d.entryId(), d.detectedAtNanos());
-			}
-		}
-		if (detectedAt.isEmpty()) {
-			return;
-		}
-		if (this.options.autoClaim) {
-			// Every survivor hears of every expiry at about the same time. Small batches in a random order let
-			// the survivors interleave their claims and share a dead consumer's streams instead of the quickest
-			// taking them all, at the price of a few more round trips.
-			List<String> ids = new ArrayList<>(detectedAt.keySet());
-			Collections.shuffle(ids);
-			for (int from = 0; from < ids.size(); from += CLAIM_BATCH) {
-				List<String> batch = ids.subList(from, Math.min(from + CLAIM_BATCH, ids.size()));
-				claimAll(batch, detectedAt.get(batch.get(0)));
-			}
-			return;
-		}
-		byte[] lbs = this.keys.lbs().getBytes(StandardCharsets.UTF_8);
-		for (String entryId : detectedAt.keySet()) {
-			List<ByteRecord> entries = this.redis.execute(
-					(RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()
-						.xRange(lbs, Range.closed(entryId, entryId)));
-			if (entries == null || entries.isEmpty()) {
-				continue;
-			}
-			try {
-				LbsMessage message = LbsMessages.parse(EntryFields.of(entries.get(0).getValue()));
-				this.dispatcher.dispatch(
-						StreamNotification.expired(new StreamRef(message.dataStreamName(), entryId), message.info()));
-			}
-			catch (MalformedEntryException ex) {
-				logger.debug("Expired LBS entry {} is malformed; whoever claims it dead-letters it", entryId);
-			}
-		}
-	}
-
-	/** Claims what the permits allow and announces each win as a claimed {@code STREAM_ADDED}; returns the wins. */
-	private int claimAll(List<String> entryIds, long detectedAtNanos) {
-		if (entryIds.isEmpty()) {
-			return 0;
-		}
-		int permits = this.registry.tryReservePermits(entryIds.size());
-		if (permits == 0) {
-			this.metrics.claim("limit", entryIds.size());
-			return 0;
-		}
-		List<ClaimResult> results;
-		try {
-			results = this.store.claim(entryIds.subList(0, permits));
-		}
-		catch (RuntimeException ex) {
-			this.registry.returnPermits(permits);
-			throw ex;
-		}
-		int won = 0;
-		for (ClaimResult result : results) {
-			if (accept(result, true, detectedAtNanos) != null) {
-				won++;
-			}
-		}
-		return won;
-	}
-
-	/**
-	 * Registers a won claim (a permit was reserved for it) or gives the permit back; dead-letters a claimed entry
-	 * that turns out malformed.
-	 */
-	private @Nullable Lease accept(ClaimResult result, boolean announce, long detectedAtNanos) {
-		if (!result.claimed()) {
-			this.registry.returnPermits(1);
-			this.metrics.claim(result.finished() ? "finished" : "lost", 1);
-			return null;
-		}
-		LbsMessage message;
-		try {
-			message = LbsMessages.parse(result.fields());
-		}
-		catch (MalformedEntryException ex) {
-			Lease doomed = new Lease(new StreamRef("", result.entryId()), Map.of(), result.token(), this.id,
-					this.leaseOwner);
-			deadLetter(result.entryId(), result.fields(), ex.getMessage());
-			this.store.done(doomed);
-			this.registry.returnPermits(1);
-			return null;
-		}
-		Lease lease = new Lease(new StreamRef(message.dataStreamName(), result.entryId()), message.info(),
-				result.token(), this.id, this.leaseOwner);
-		this.registry.add(lease);
-		this.metrics.claim("won", 1);
-		if (detectedAtNanos != 0) {
-			this.metrics.failoverLatency(System.nanoTime() - detectedAtNanos);
-		}
-		if (announce) {
-			this.dispatcher.dispatch(StreamNotification.added(lease.ref(), lease.info(), lease.fencingToken(), true));
-		}
-		return lease;
-	}
-
-	/**
-	 * Copies a malformed entry to the dead-letter stream byte for byte, with the reason, the entry id and this
-	 * consumer appended; the entry may not be UTF-8 or may repeat a field, and it is deleted from the LBS next.
-	 */
-	private void deadLetter(String entryId, EntryFields fields, String reason) {
-		Map<String, String> about = new LinkedHashMap<>();
-		about.put("reason", reason);
-		about.put("lbs-entry-id", entryId);
-		about.put("consumer", this.id);
-		this.redis.execute((RedisCallback<RecordId>) (connection) -> connection.streamCommands()
-			.xAdd(fields.toRecord(this.keys.deadLetter(), about)));
-		this.metrics.deadLettered();
-		logger.warn("Malformed LBS entry {} moved to {}: {}", entryId, this.keys.deadLetter(), reason);
-	}
-
-	/** A done() that got no answer had run after all: the renewer found the stream finished. */
-	private void onFinishedInDoubt(Lease lease) {
-		this.registry.removeFinishedInDoubt(lease);
-		logger.debug("Consumer {}: '{}' ({}) is finished, found while its done() was not answered", this.id,
-				lease.name(), lease.entryId());
-	}
-
-	private void onLeaseLost(Lease lease) {
-		this.registry.remove(lease);
-		this.metrics.disowned();
-		logger.warn("Consumer {} lost its lease on '{}' ({})", this.id, lease.name(), lease.entryId());
-		this.dispatcher.dispatch(StreamNotification.disowned(lease.ref(), lease.info(), lease.fencingToken(),
-				"lease lost: another consumer took the stream, or it lapsed while this consumer stalled"));
 	}
 
 	private void onReadFailed(RuntimeException error) {
@@ -605,53 +374,74 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		}
 	}
 
-	/** Stops reading and terminates: something every stream needs (a permission) is missing. */
-	private void terminate(String reason) {
-		this.reader.stop();
-		onReaderTerminated(reason);
+	/** What the session renewer reports. */
+	private final class RenewerEvents implements SessionRenewer.Events {
+
+		@Override
+		public void lost(Lease lease) {
+			registry.remove(lease);
+			metrics.disowned();
+			logger.warn("Consumer {} lost '{}' ({}): taken over while its session had lapsed", id, lease.name(),
+					lease.entryId());
+			dispatcher.dispatch(StreamNotification.disowned(lease.ref(), lease.info(), lease.fencingToken(),
+					"taken over: another consumer claimed the stream while this consumer's session had lapsed"));
+		}
+
+		@Override
+		public void finishedInDoubt(Lease lease) {
+			registry.removeFinishedInDoubt(lease);
+			logger.debug("Consumer {}: '{}' ({}) is finished, found while its done() was not answered", id,
+					lease.name(), lease.entryId());
+		}
+
+		@Override
+		public void redisAnswered() {
+			reader.redisAnswered();
+		}
+
+		@Override
+		public void redisReturned() {
+			grace.redisReturned();
+			detector.redisReturned();
+		}
+
+		@Override
+		public void denied(String reason) {
+			// Something every stream needs (a permission) is missing: stop reading and terminate.
+			reader.stop();
+			onReaderTerminated(reason);
+		}
+
 	}
 
-	/** The Redis work behind {@link OwnedStream}: done, and reading the data stream from its checkpoint. */
-	private final class OwnedStreamOperations implements Lease.LeaseOwner {
+	/** What the dead-consumer detector hands over, on its worker thread. */
+	private final class DetectorEvents implements DeadConsumerDetector.Handler {
 
 		@Override
-		public void done(Lease lease) {
-			RecoverableStreamClient.this.done(lease);
+		public void consumerGone(String consumer, long detectedAtNanos) {
+			claims.consumerGone(consumer, detectedAtNanos);
 		}
 
 		@Override
-		public List<StreamEntry> read(Lease lease, String after, int count, Duration block) {
-			StreamReadOptions options = StreamReadOptions.empty().count(count);
-			if (!block.isZero()) {
-				options = options.block(block);
-			}
-			List<MapRecord<String, Object, Object>> records;
-			try {
-				records = redis.opsForStream().read(options, StreamOffset.create(lease.name(), ReadOffset.from(after)));
-			}
-			catch (RuntimeException ex) {
-				throw AclDenials.translate(ex, "XREAD of data stream '" + lease.name() + "'");
-			}
-			List<StreamEntry> entries = new ArrayList<>();
-			for (MapRecord<String, Object, Object> entry : (records != null) ? records : List.<MapRecord<String, Object, Object>>of()) {
-				Map<String, String> fields = new LinkedHashMap<>();
-				entry.getValue().forEach((field, value) -> fields.put(String.valueOf(field), String.valueOf(value)));
-				entries.add(new StreamEntry(entry.getId().getValue(), fields));
-			}
-			return entries;
+		public void streamsReleased(String releaser, List<String> entryIds, long detectedAtNanos) {
+			claims.streamsReleased(releaser, entryIds, detectedAtNanos);
 		}
 
 		@Override
-		public void commit(Lease lease, String entryId) {
-			if (!lease.isOwned() || !store.commit(lease, entryId)) {
-				throw new StreamNotOwnedException("Consumer " + id + " no longer owns stream '" + lease.name()
-						+ "': checkpoint not moved to " + entryId);
+		public void ownSessionExpired() {
+			renewer.tickSoon();
+		}
+
+		@Override
+		public void periodic() {
+			if (options.rebalance() && state.get() == State.RUNNING) {
+				rebalancer.rebalance();
 			}
 		}
 
 		@Override
-		public Optional<String> checkpoint(Lease lease) {
-			return Optional.ofNullable(store.checkpoint(lease.name()));
+		public void redisAnswered() {
+			reader.redisAnswered();
 		}
 
 	}
@@ -671,10 +461,10 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		/** Lease TTL, the Go client's heartbeat interval: 2 s. */
 		public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(2);
 
-		/** Idle time after which a pending LBS entry without lease is recovered at startup: 40 s. */
+		/** Idle time after which a consumer name without session and without pending entries leaves the group: 40 s. */
 		public static final Duration DEFAULT_LBS_IDLE_TIME = Duration.ofSeconds(40);
 
-		/** Page size of the startup recovery: 1000. */
+		/** Entries claimed per script call, at startup and on failover: 1000. */
 		public static final int DEFAULT_LBS_RECOVERY_COUNT = 1000;
 
 		/** LBS entries read per poll: 100. */
@@ -686,11 +476,14 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		/** Streams one consumer may hold at once: 10,000. */
 		public static final int DEFAULT_MAX_OWNED_STREAMS = 10_000;
 
-		/** Interval of the sweep for expired leases whose notification was lost: 10 s. */
+		/** Interval of the sweep for dead consumers whose session expiry notification was lost: 10 s. */
 		public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(10);
 
-		/** Leases renewed per script call: 1000. */
-		public static final int DEFAULT_LEASE_RENEWAL_BATCH_SIZE = 1000;
+		/** Takeovers from dead consumers after which a stream is dead-lettered as poison: 3. */
+		public static final int DEFAULT_MAX_TAKEOVERS = 3;
+
+		/** How far above its fair share a consumer may hold before it rebalances: 20 %. */
+		public static final double DEFAULT_REBALANCE_TOLERANCE = 0.2;
 
 		/** Notifications queued per lane before back-pressure: 500, the Go client's output channel size. */
 		public static final int DEFAULT_NOTIFICATION_QUEUE_CAPACITY = 500;
@@ -725,7 +518,11 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 		private Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
 
-		private int leaseRenewalBatchSize = DEFAULT_LEASE_RENEWAL_BATCH_SIZE;
+		private int maxTakeovers = DEFAULT_MAX_TAKEOVERS;
+
+		private boolean rebalance;
+
+		private double rebalanceTolerance = DEFAULT_REBALANCE_TOLERANCE;
 
 		private int notificationQueueCapacity = DEFAULT_NOTIFICATION_QUEUE_CAPACITY;
 
@@ -749,31 +546,28 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return this;
 		}
 
-		/** How long a lease lives without renewal: how fast a dead consumer's streams fail over. */
+		/** How long a consumer's session lives without renewal: how fast a dead consumer's streams fail over. */
 		public Builder leaseTtl(Duration leaseTtl) {
 			this.leaseTtl = leaseTtl;
 			return this;
 		}
 
-		/** How often all leases are renewed; default a third of the lease TTL, leaving two tries before expiry. */
+		/** How often the session is renewed; default a third of the lease TTL, leaving two tries before expiry. */
 		public Builder leaseRenewalInterval(Duration interval) {
 			this.leaseRenewalInterval = interval;
 			return this;
 		}
 
-		/** Leases renewed per script call. */
-		public Builder leaseRenewalBatchSize(int batchSize) {
-			this.leaseRenewalBatchSize = batchSize;
-			return this;
-		}
-
-		/** Idle time after which a pending LBS entry without lease is taken at startup; must exceed 2 x lease TTL. */
+		/**
+		 * Idle time after which the sweep removes a consumer name from the group that has no session and nothing
+		 * pending; must exceed 2 x lease TTL.
+		 */
 		public Builder lbsIdleTime(Duration lbsIdleTime) {
 			this.lbsIdleTime = lbsIdleTime;
 			return this;
 		}
 
-		/** Page size of the startup recovery. */
+		/** Entries claimed per script call, at startup and on failover. */
 		public Builder lbsRecoveryCount(int lbsRecoveryCount) {
 			this.lbsRecoveryCount = lbsRecoveryCount;
 			return this;
@@ -797,7 +591,10 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return this;
 		}
 
-		/** Whether to claim expired streams without a listener asking; claims arrive as claimed {@code STREAM_ADDED}. */
+		/**
+		 * Whether to claim the streams of dead consumers without a listener asking; claims arrive as claimed
+		 * {@code STREAM_ADDED}. Without it each such stream is announced as {@code STREAM_EXPIRED}.
+		 */
 		public Builder autoClaim(boolean autoClaim) {
 			this.autoClaim = autoClaim;
 			return this;
@@ -809,13 +606,13 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return this;
 		}
 
-		/** Whether and how keyevent notifications are used to notice expired leases. */
+		/** Whether and how keyevent notifications are used to notice expired sessions. */
 		public Builder keyspaceNotifications(KeyspaceNotifications keyspaceNotifications) {
 			this.keyspaceNotifications = keyspaceNotifications;
 			return this;
 		}
 
-		/** Interval of the sweep that finds expired leases whose notification was lost. */
+		/** Interval of the sweep that finds dead consumers whose session expiry notification was lost. */
 		public Builder sweepInterval(Duration sweepInterval) {
 			this.sweepInterval = sweepInterval;
 			return this;
@@ -848,18 +645,48 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return this;
 		}
 
+		/**
+		 * Takeovers from dead consumers after which a stream goes to {@code <service>-input:dlq} instead of to the next
+		 * consumer (a poison stream that kills whoever processes it); 0 = never. Handoffs on close, releases and
+		 * rebalancing do not count.
+		 */
+		public Builder maxTakeovers(int maxTakeovers) {
+			this.maxTakeovers = maxTakeovers;
+			return this;
+		}
+
+		/** Whether a consumer above its fair share releases the excess to consumers that joined later. */
+		public Builder rebalance(boolean rebalance) {
+			this.rebalance = rebalance;
+			return this;
+		}
+
+		/** How far above its fair share a consumer may hold before it rebalances, as a fraction (0.2 = 20 %). */
+		public Builder rebalanceTolerance(double tolerance) {
+			this.rebalanceTolerance = tolerance;
+			return this;
+		}
+
 		/** Where to publish the client's meters (Micrometer). */
 		public Builder meterRegistry(MeterRegistry meterRegistry) {
 			this.meterRegistry = meterRegistry;
 			return this;
 		}
 
-		Duration leaseRenewalInterval() {
+		private Duration leaseRenewalInterval() {
 			return (this.leaseRenewalInterval != null) ? this.leaseRenewalInterval : this.leaseTtl.dividedBy(3);
 		}
 
-		/** Validates the options and builds a client; {@link RecoverableStreamClient#start()} starts it. */
+		/**
+		 * Validates the options and builds a client; {@link RecoverableStreamClient#start()} starts it. The client
+		 * keeps a copy of the options: changing this builder afterwards does not change it.
+		 */
 		public RecoverableStreamClient build() {
+			return new RecoverableStreamClient(options());
+		}
+
+		/** The one place that validates the options; the message names the option that is wrong. */
+		ClientOptions options() {
 			requirePositive("leaseTtl", this.leaseTtl);
 			requirePositive("lbsIdleTime", this.lbsIdleTime);
 			requirePositive("lbsBlockTime", this.lbsBlockTime);
@@ -869,7 +696,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			if (this.lbsIdleTime.compareTo(this.leaseTtl.multipliedBy(2)) <= 0) {
 				throw new IllegalArgumentException("lbsIdleTime (" + this.lbsIdleTime
 						+ ") must be greater than 2 x leaseTtl (" + this.leaseTtl
-						+ "), or live streams would be recovered as abandoned");
+						+ "), or names of consumers that only paused would be removed from the group");
 			}
 			Duration renewal = leaseRenewalInterval();
 			requirePositive("leaseRenewalInterval", renewal);
@@ -880,13 +707,24 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			requirePositive("lbsRecoveryCount", this.lbsRecoveryCount);
 			requirePositive("lbsBatchSize", this.lbsBatchSize);
 			requirePositive("maxOwnedStreams", this.maxOwnedStreams);
-			requirePositive("leaseRenewalBatchSize", this.leaseRenewalBatchSize);
+			if (this.maxTakeovers < 0) {
+				throw new IllegalArgumentException(
+						"maxTakeovers must be 0 (never dead-letter) or more, but was " + this.maxTakeovers);
+			}
+			if (!(this.rebalanceTolerance >= 0) || Double.isInfinite(this.rebalanceTolerance)) {
+				throw new IllegalArgumentException(
+						"rebalanceTolerance must be 0 or more (0.2 = 20 %), but was " + this.rebalanceTolerance);
+			}
 			requirePositive("notificationQueueCapacity", this.notificationQueueCapacity);
 			requirePositive("notificationThreads", this.notificationThreads);
 			if (this.consumerId != null && this.consumerId.isBlank()) {
 				throw new IllegalArgumentException("consumerId must not be blank");
 			}
-			return new RecoverableStreamClient(this);
+			return new ClientOptions(this.connectionFactory, this.serviceName, this.consumerId, this.leaseTtl, renewal,
+					this.lbsIdleTime, this.lbsRecoveryCount, this.lbsBatchSize, this.lbsBlockTime, this.retryPolicy,
+					this.autoClaim, this.maxOwnedStreams, this.keyspaceNotifications, this.notificationCheckInterval,
+					this.sweepInterval, this.notificationQueueCapacity, this.notificationThreads, this.listener,
+					this.meterRegistry, this.maxTakeovers, this.rebalance, this.rebalanceTolerance);
 		}
 
 		private static void requirePositive(String option, @Nullable Duration value) {

@@ -218,12 +218,12 @@ class FailoverIntegrationTests {
 				consumers.add(TestConsumer.start(factory, this.service, id,
 						(b) -> b.sweepInterval(interval).keyspaceNotifications(KeyspaceNotifications.OFF)));
 			}
-			// Each sweep is one XPENDING page here (nothing else calls XPENDING while no lease lapses). Three
+			// Each sweep is one XINFO CONSUMERS here (nothing else lists the consumers while nobody dies). Three
 			// consumers sweeping on their own would make 6 in about one interval; taking turns, 6 sweeps need at
 			// least 5 periods of 7/8 interval, however slow the machine.
-			long before = xpendingCalls(redis);
+			long before = censusCalls(redis);
 			long start = System.nanoTime();
-			await().atMost(Duration.ofSeconds(15)).until(() -> xpendingCalls(redis) - before >= 6);
+			await().atMost(Duration.ofSeconds(15)).until(() -> censusCalls(redis) - before >= 6);
 			long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 			assertThat(elapsedMillis).isGreaterThanOrEqualTo(5 * (interval.toMillis() * 7 / 8));
 		}
@@ -253,10 +253,10 @@ class FailoverIntegrationTests {
 		}
 	}
 
-	private static long xpendingCalls(RedisServer redis) {
+	private static long censusCalls(RedisServer redis) {
 		String stats = (String) redis.command("INFO", "commandstats");
 		for (String line : stats.split("\r?\n")) {
-			if (line.startsWith("cmdstat_xpending:")) {
+			if (line.startsWith("cmdstat_xinfo|consumers:")) {
 				return Long.parseLong(line.replaceAll(".*\\bcalls=(\\d+).*", "$1"));
 			}
 		}
@@ -269,7 +269,8 @@ class FailoverIntegrationTests {
 		String entryId = LoadBalancerStream.of(factory, this.service).add("session-1");
 		String added = stalled.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));
 		long staleToken = Long.parseLong(added.split(" ")[3]);
-		String leaseKey = "{" + this.service + "-input}:lease:" + entryId;
+		String ownerHash = "{" + this.service + "-input}:owner";
+		String survivorSession = "{" + this.service + "-input}:session:redis-consumer-survivor";
 		try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor", (b) -> b.autoClaim(true))) {
 			stalled.freeze();
 			await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().contains("session-1"));
@@ -281,10 +282,11 @@ class FailoverIntegrationTests {
 			stalled.awaitLine((line) -> line.startsWith("STREAM_DISOWNED session-1"), Duration.ofSeconds(10));
 			stalled.send("done session-1");
 			stalled.awaitLine((line) -> line.startsWith("ERROR done StreamNotOwnedException"), Duration.ofSeconds(5));
-			// Several renewal intervals later the lease is still the survivor's, alive, and still owned by it.
+			// Several renewal intervals later the stream is still the survivor's, whose session is alive.
 			await().pollDelay(TTL).atMost(Duration.ofSeconds(5))
-				.until(() -> ("redis-consumer-survivor:" + survivorToken).equals(redis.command("GET", leaseKey)));
-			assertThat((Long) redis.command("PTTL", leaseKey)).isPositive();
+				.until(() -> ("redis-consumer-survivor:" + survivorToken)
+					.equals(redis.command("HGET", ownerHash, entryId)));
+			assertThat((Long) redis.command("PTTL", survivorSession)).isPositive();
 			assertThat(survivor.ownedNames()).containsExactly("session-1");
 			assertThat(survivor.of(Type.STREAM_DISOWNED)).isEmpty();
 		}

@@ -85,10 +85,10 @@ class OwnedStreamReaderIntegrationTests {
 			TestConsumer other = (owner == stale) ? taker : stale;
 			OwnedStream ownerStream = owner.client.ownedStreams().iterator().next();
 			ownerStream.commit(ids.get(0));
-			// The owner's lease lapses (as in a stall) and the other consumer claims the stream.
-			// (The owner's renewer may take a lapsed lease back in between: then lapse it again.)
+			// The owner's session lapses (as in a stall) and the other consumer claims the stream.
+			// (The owner's renewer may start a new session in between: then lapse it again.)
 			await().atMost(Duration.ofSeconds(5)).until(() -> {
-				redis.command("DEL", "{" + this.service + "-input}:lease:" + entryId);
+				redis.command("DEL", "{" + this.service + "-input}:session:" + owner.client.id());
 				return other.client.claim(new StreamRef(this.data, entryId));
 			});
 

@@ -95,7 +95,7 @@ class PermissionDeniedIntegrationTests {
 
 	@Test
 	void aCommandRefusedInsideAScriptEndsTheReaderWithStreamTerminatedInsteadOfRetrying() {
-		TestConsumer consumer = TestConsumer.start(userWithout("+incr"), this.service, "c", (b) -> b);
+		TestConsumer consumer = TestConsumer.start(userWithout("+incrby"), this.service, "c", (b) -> b);
 		try {
 			LoadBalancerStream.of(redis.connectionFactory(), this.service).add("session-1");
 
@@ -103,8 +103,9 @@ class PermissionDeniedIntegrationTests {
 			String reason = consumer.of(Type.STREAM_TERMINATED).get(0).reason();
 			System.out.println("STREAM_TERMINATED: " + reason);
 			assertThat(reason).contains("stopped reading, a missing permission is not retried")
-				.contains("refused the command 'incr' (INCR at acquire.lua line 11, called for leasing new entries of")
-				.contains("Grant +incr or the @string category");
+				.contains("refused the command 'incrby' (INCRBY at assign.lua line 9, called for recording the owner of "
+						+ "new entries of")
+				.contains("Grant +incrby or the @string category");
 			assertThat(consumer.client.isTerminated()).isTrue();
 			assertThat(consumer.client.terminationReason()).isEqualTo(reason);
 			assertThat(consumer.client.isReading()).isFalse();
@@ -124,7 +125,7 @@ class PermissionDeniedIntegrationTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.isTerminated());
 			assertThat(consumer.of(Type.STREAM_TERMINATED)).singleElement()
 				.satisfies((n) -> assertThat(n.reason()).contains("stopped renewing")
-					.contains("PEXPIRE at renew.lua line")
+					.contains("PEXPIRE at session-renew.lua line")
 					.contains("Grant +pexpire or the @keyspace category"));
 		}
 	}

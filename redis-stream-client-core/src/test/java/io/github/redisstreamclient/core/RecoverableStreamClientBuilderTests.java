@@ -40,8 +40,29 @@ class RecoverableStreamClientBuilderTests {
 			.withMessageContaining("maxOwnedStreams");
 		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.lbsBatchSize(-1)))
 			.withMessageContaining("lbsBatchSize");
-		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.leaseRenewalBatchSize(0)))
-			.withMessageContaining("leaseRenewalBatchSize");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.maxTakeovers(-1)))
+			.withMessageContaining("maxTakeovers");
+		assertThat(build((b) -> b.maxTakeovers(0)).id()).startsWith("redis-consumer-");
+	}
+
+	@Test
+	void rebalanceToleranceMustBeAFractionOfZeroOrMore() {
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.rebalanceTolerance(-0.1)))
+			.withMessageContaining("rebalanceTolerance");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.rebalanceTolerance(Double.NaN)))
+			.withMessageContaining("rebalanceTolerance");
+		assertThat(build((b) -> b.rebalance(true).rebalanceTolerance(0)).id()).startsWith("redis-consumer-");
+	}
+
+	@Test
+	void aBuiltClientKeepsItsOptionsWhenTheBuilderChangesAfterwards() {
+		RecoverableStreamClient.Builder builder = RecoverableStreamClient.builder(this.factory, "svc")
+			.leaseTtl(Duration.ofSeconds(3))
+			.lbsIdleTime(Duration.ofSeconds(40));
+		RecoverableStreamClient client = builder.build();
+		builder.leaseTtl(Duration.ofSeconds(9));
+		assertThat(client.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(builder.build().leaseTtl()).isEqualTo(Duration.ofSeconds(9));
 	}
 
 	@Test

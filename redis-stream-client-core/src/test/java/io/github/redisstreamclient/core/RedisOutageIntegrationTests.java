@@ -43,8 +43,8 @@ class RedisOutageIntegrationTests {
 
 				await().atMost(Duration.ofSeconds(15))
 					.until(() -> notifyFlags(redis).contains("E") && notifyFlags(redis).contains("x"));
-				// Expiries are published again: a lease key of the service that expires is heard of as a keyevent.
-				redis.command("SET", "{" + this.service + "-input}:lease:0-1", "redis-consumer-gone:1", "PX", "100");
+				// Expiries are published again: a session key of the service that expires is heard of as a keyevent.
+				redis.command("SET", "{" + this.service + "-input}:session:redis-consumer-gone", "1", "PX", "100");
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> meters.find("redis.stream.client.expirations.detected")
 						.tag("source", "notification")

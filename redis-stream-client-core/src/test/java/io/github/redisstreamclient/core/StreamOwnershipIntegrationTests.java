@@ -108,7 +108,7 @@ class StreamOwnershipIntegrationTests {
 			assertThat(redis.command("XLEN", lbs.key())).isEqualTo(0L);
 			assertThat(pendingCount(redis)).isEqualTo(0L);
 			assertThat(consumer.client.ownedStreams()).isEmpty();
-			assertThat(redis.command("KEYS", "{" + lbs.key() + "}:lease:*")).asList().isEmpty();
+			assertThat(redis.command("HLEN", "{" + lbs.key() + "}:owner")).isEqualTo(0L);
 		}
 	}
 
@@ -124,7 +124,7 @@ class StreamOwnershipIntegrationTests {
 			assertThat(owned.ref()).isEqualTo(new StreamRef("orders-7", entryId));
 			assertThat(owned.info()).containsEntry("tenant", "t1");
 			assertThat(owned.heldSince()).isNotNull();
-			assertThat(redis.command("GET", "{" + lbs.key() + "}:lease:" + entryId))
+			assertThat(redis.command("HGET", "{" + lbs.key() + "}:owner", entryId))
 				.isEqualTo("redis-consumer-a:" + owned.fencingToken());
 
 			owned.done();

@@ -34,7 +34,10 @@ final class ClientBuilderFactory {
 			.autoClaim(properties.isAutoClaim())
 			.maxOwnedStreams(properties.getMaxOwnedStreams())
 			.keyspaceNotifications(properties.getNotifyKeyspaceEvents())
-			.sweepInterval(properties.getSweepInterval());
+			.sweepInterval(properties.getSweepInterval())
+			.maxTakeovers(properties.getMaxTakeovers())
+			.rebalance(properties.getRebalance().isEnabled())
+			.rebalanceTolerance(properties.getRebalance().getTolerance());
 		if (properties.getConsumerId() != null) {
 			builder.consumerId(properties.getConsumerId());
 		}
@@ -63,7 +66,7 @@ final class ClientBuilderFactory {
 		if (idle.compareTo(ttl.multipliedBy(2)) <= 0) {
 			throw new InvalidRedisStreamClientPropertyException(PREFIX + "lbs.idle-time", format(idle),
 					"it must be more than twice redis-stream-client.lease-ttl (" + format(ttl)
-							+ "), or streams that are still being processed would be recovered as abandoned",
+							+ "), or names of consumers that only paused would be removed from the group",
 					"Set redis-stream-client.lbs.idle-time above " + ttl.multipliedBy(2).toMillis() + "ms, e.g. "
 							+ ttl.multipliedBy(20).toSeconds() + "s, or lower redis-stream-client.lease-ttl");
 		}
@@ -72,7 +75,7 @@ final class ClientBuilderFactory {
 			positive("lease-renewal-interval", renewal, ttl.dividedBy(3).toMillis() + "ms");
 			if (renewal.compareTo(ttl) >= 0) {
 				throw new InvalidRedisStreamClientPropertyException(PREFIX + "lease-renewal-interval", format(renewal),
-						"leases must be renewed before they expire (lease-ttl is " + format(ttl) + ")",
+						"the session must be renewed before it expires (lease-ttl is " + format(ttl) + ")",
 						"Set redis-stream-client.lease-renewal-interval below the lease TTL, e.g. "
 								+ ttl.dividedBy(3).toMillis() + "ms, or remove it to use a third of the TTL");
 			}
@@ -83,6 +86,13 @@ final class ClientBuilderFactory {
 		atLeastOne("max-owned-streams", properties.getMaxOwnedStreams(), "10000");
 		positive("sweep-interval", properties.getSweepInterval(), "10s");
 		atLeastOne("handlers.threads", properties.getHandlers().getThreads(), "8");
+		PropertyChecks.atLeast(PREFIX + "max-takeovers", properties.getMaxTakeovers(), 0, "3");
+		double tolerance = properties.getRebalance().getTolerance();
+		if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+			throw new InvalidRedisStreamClientPropertyException(PREFIX + "rebalance.tolerance", tolerance,
+					"it must be a fraction of 0 or more: how far above its fair share a consumer may hold",
+					"Set redis-stream-client.rebalance.tolerance to e.g. 0.2 (20 %)");
+		}
 		RedisStreamClientProperties.Retry retry = properties.getRetry();
 		if (retry.getMaxRetries() < -1) {
 			throw new InvalidRedisStreamClientPropertyException(PREFIX + "retry.max-retries", retry.getMaxRetries(),

@@ -36,13 +36,14 @@ public class RedisStreamClientProperties {
 	private Duration leaseTtl = Duration.ofSeconds(2);
 
 	/**
-	 * How often all leases are renewed. Defaults to a third of the lease TTL.
+	 * How often the consumer's session is renewed (one command per tick, whatever it holds). Defaults to a third of
+	 * the lease TTL.
 	 */
 	private @Nullable Duration leaseRenewalInterval;
 
 	/**
-	 * Whether to take over expired streams without a handler asking; claims arrive as StreamAddedEvent with
-	 * claimed() true.
+	 * Whether to take over the streams of dead consumers without a handler asking; claims arrive as StreamAddedEvent
+	 * with claimed() true.
 	 */
 	private boolean autoClaim = true;
 
@@ -52,14 +53,22 @@ public class RedisStreamClientProperties {
 	private int maxOwnedStreams = 10_000;
 
 	/**
-	 * Whether and how keyevent notifications are used to notice expired leases: auto, force or off (sweep only).
+	 * Whether and how keyevent notifications are used to notice expired sessions: auto, force or off (sweep only).
 	 */
 	private KeyspaceNotifications notifyKeyspaceEvents = KeyspaceNotifications.AUTO;
 
 	/**
-	 * Interval of the sweep that finds expired leases whose notification was lost.
+	 * Interval of the sweep that finds dead consumers whose session expiry notification was lost.
 	 */
 	private Duration sweepInterval = Duration.ofSeconds(10);
+
+	/**
+	 * Takeovers from dead consumers after which a stream goes to '<service>-input:dlq' instead of to the next consumer
+	 * (a poison stream that kills whoever processes it); 0 = never. Handoffs, releases and rebalancing do not count.
+	 */
+	private int maxTakeovers = 3;
+
+	private final Rebalance rebalance = new Rebalance();
 
 	private final Lbs lbs = new Lbs();
 
@@ -143,6 +152,18 @@ public class RedisStreamClientProperties {
 		return this.lbs;
 	}
 
+	public int getMaxTakeovers() {
+		return this.maxTakeovers;
+	}
+
+	public void setMaxTakeovers(int maxTakeovers) {
+		this.maxTakeovers = maxTakeovers;
+	}
+
+	public Rebalance getRebalance() {
+		return this.rebalance;
+	}
+
 	public Retry getRetry() {
 		return this.retry;
 	}
@@ -152,12 +173,46 @@ public class RedisStreamClientProperties {
 	}
 
 	/**
+	 * Rebalancing: a consumer above its fair share releases the excess to consumers that joined later.
+	 */
+	public static class Rebalance {
+
+		/**
+		 * Whether a consumer holding more than its fair share (times 1 + tolerance) releases the excess, newest first.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * How far above its fair share a consumer may hold before it rebalances, as a fraction (0.2 = 20 %).
+		 */
+		private double tolerance = 0.2;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public double getTolerance() {
+			return this.tolerance;
+		}
+
+		public void setTolerance(double tolerance) {
+			this.tolerance = tolerance;
+		}
+
+	}
+
+	/**
 	 * Reading of the Load Balancer Stream.
 	 */
 	public static class Lbs {
 
 		/**
-		 * Idle time after which a pending LBS entry without lease is taken over at startup; must be more than twice
+		 * Idle time after which a consumer name without session and without pending entries is removed from the
+		 * group (pods long gone); must be more than twice
 		 * the lease TTL.
 		 */
 		private Duration idleTime = Duration.ofSeconds(40);

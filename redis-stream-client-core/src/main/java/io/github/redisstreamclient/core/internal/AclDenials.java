@@ -40,7 +40,8 @@ public final class AclDenials {
 			Map.entry("xrange", "stream"), Map.entry("xdel", "stream"), Map.entry("evalsha", "scripting"),
 			Map.entry("eval", "scripting"), Map.entry("publish", "pubsub"), Map.entry("subscribe", "pubsub"),
 			Map.entry("unsubscribe", "pubsub"), Map.entry("get", "string"), Map.entry("set", "string"),
-			Map.entry("incr", "string"), Map.entry("exists", "keyspace"), Map.entry("del", "keyspace"),
+			Map.entry("incr", "string"), Map.entry("incrby", "string"), Map.entry("hexists", "hash"),
+			Map.entry("xinfo", "stream"), Map.entry("info", "dangerous"), Map.entry("exists", "keyspace"), Map.entry("del", "keyspace"),
 			Map.entry("pexpire", "keyspace"), Map.entry("hget", "hash"), Map.entry("hset", "hash"),
 			Map.entry("hdel", "hash"), Map.entry("time", "fast"), Map.entry("config", "admin"),
 			Map.entry("multi", "transaction"), Map.entry("exec", "transaction"), Map.entry("ping", "connection"));

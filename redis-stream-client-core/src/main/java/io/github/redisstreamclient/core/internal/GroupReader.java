@@ -45,6 +45,9 @@ public final class GroupReader {
 	 */
 	private static final String MAX_ID = "18446744073709551615-0";
 
+	/** The pause after a read that Redis answered with {@code LOADING} (restarted, reading its data). */
+	private static final Duration LOADING_RETRY = Duration.ofMillis(100);
+
 	private final String name;
 
 	private final RedisConnectionFactory connectionFactory;
@@ -273,6 +276,10 @@ public final class GroupReader {
 			logger.debug("{}: handling a failed read failed", this.name, ex);
 		}
 		Duration delay = this.retryPolicy.delayAfter(failures);
+		if (causedBy(error, "LOADING") && delay.compareTo(LOADING_RETRY) > 0) {
+			// A restarted Redis reading its data answers within moments: no point backing off for long.
+			delay = LOADING_RETRY;
+		}
 		logger.warn("{}: reading failed ({} in a row), retrying in {} ms: {}", this.name, failures, delay.toMillis(),
 				error.toString());
 		long deadline = System.nanoTime() + delay.toNanos();

@@ -14,8 +14,9 @@ import io.github.redisstreamclient.core.StreamRef;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One lease this consumer holds: what the renewer renews and what {@link OwnedStream} shows the user. About 200 bytes
- * on the heap with its map entries; there is no thread or timer per lease.
+ * One stream this consumer owns (its entry in the owner hash is {@link #value()}), and what {@link OwnedStream} shows
+ * the user. Nothing is renewed per stream: the consumer's session keeps them all. About 200 bytes on the heap with
+ * its map entries; there is no thread or timer per stream.
  */
 public final class Lease implements OwnedStream {
 
@@ -71,7 +72,7 @@ public final class Lease implements OwnedStream {
 		return this.fencingToken;
 	}
 
-	/** The lease key's value while this consumer holds it: {@code <consumer id>:<fencing token>}. */
+	/** The owner hash's value while this consumer owns the stream: {@code <consumer id>:<fencing token>}. */
 	public String value() {
 		return this.value;
 	}
@@ -89,6 +90,11 @@ public final class Lease implements OwnedStream {
 	@Override
 	public void done() {
 		this.owner.done(this);
+	}
+
+	@Override
+	public void release() {
+		this.owner.release(this);
 	}
 
 	@Override
@@ -164,8 +170,8 @@ public final class Lease implements OwnedStream {
 	}
 
 	/**
-	 * Where a lease is in its life. HELD and FINISHING leases are renewed: a done() that got no answer leaves its
-	 * lease FINISHING until a retry or the renewer learns whether Redis ran it.
+	 * Where a lease is in its life. A done() that got no answer leaves its lease FINISHING until a retry or the
+	 * renewer learns whether Redis ran it.
 	 */
 	public enum State {
 
@@ -177,6 +183,8 @@ public final class Lease implements OwnedStream {
 	public interface LeaseOwner {
 
 		void done(Lease lease);
+
+		void release(Lease lease);
 
 		List<StreamEntry> read(Lease lease, String after, int count, Duration block);
 

@@ -14,7 +14,9 @@ public final class ServiceKeys {
 
 	private final String group;
 
-	private final String leasePrefix;
+	private final String sessionPrefix;
+
+	private final String owner;
 
 	private final String fence;
 
@@ -34,7 +36,8 @@ public final class ServiceKeys {
 		this.lbs = service + "-input";
 		this.group = service + "-group";
 		String tag = "{" + this.lbs + "}";
-		this.leasePrefix = tag + ":lease:";
+		this.sessionPrefix = tag + ":session:";
+		this.owner = tag + ":owner";
 		this.fence = tag + ":fence";
 		this.checkpoint = tag + ":checkpoint";
 		this.releasedChannel = service + "-released";
@@ -56,17 +59,24 @@ public final class ServiceKeys {
 		return this.group;
 	}
 
-	public String leasePrefix() {
-		return this.leasePrefix;
+	/** Prefix of the session keys, {@code {<service>-input}:session:}. */
+	public String sessionPrefix() {
+		return this.sessionPrefix;
 	}
 
-	public String leaseKey(String lbsEntryId) {
-		return this.leasePrefix + lbsEntryId;
+	/** A consumer's session key: its liveness, value = its session epoch, TTL = the lease TTL. */
+	public String session(String consumerId) {
+		return this.sessionPrefix + consumerId;
 	}
 
-	/** The LBS entry id of a lease key, or {@code null} when the key is not one of this service's leases. */
-	public @Nullable String entryIdOfLeaseKey(String key) {
-		return key.startsWith(this.leasePrefix) ? key.substring(this.leasePrefix.length()) : null;
+	/** The consumer of a session key, or {@code null} when the key is not one of this service's sessions. */
+	public @Nullable String consumerOfSessionKey(String key) {
+		return key.startsWith(this.sessionPrefix) ? key.substring(this.sessionPrefix.length()) : null;
+	}
+
+	/** The owner hash: LBS entry id to {@code <consumer>:<fencing token>}, or {@code released:<token>}. */
+	public String owner() {
+		return this.owner;
 	}
 
 	public String fence() {
@@ -78,14 +88,14 @@ public final class ServiceKeys {
 	}
 
 	/**
-	 * Pub/sub channel on which a closing consumer announces the streams it hands off, and the consumer whose turn
-	 * it was to sweep announces the expired leases it found.
+	 * Pub/sub channel on which a closing consumer announces itself, a consumer announces the streams it released, and
+	 * the consumer whose turn it was to sweep announces the dead consumers it found.
 	 */
 	public String releasedChannel() {
 		return this.releasedChannel;
 	}
 
-	/** When the last sweep of the pending entries started, shared by the service's consumers. */
+	/** When the last sweep of the group's consumers started, shared by the service's consumers. */
 	public String sweep() {
 		return this.sweep;
 	}

@@ -1,12 +1,17 @@
--- Hands leases off on shutdown: deletes each lease still held by the caller, leaving its LBS entry pending so that
--- a survivor claims it. Nothing is acknowledged.
--- KEYS[1..] lease keys, ARGV[1..] expected values
--- Returns how many leases were released.
-local released = 0
-for i = 1, #KEYS do
-  if redis.call('GET', KEYS[i]) == ARGV[i] then
-    redis.call('DEL', KEYS[i])
-    released = released + 1
+-- Releases streams without finishing them (OwnedStream.release(), the rebalancer, close()): owner[E] becomes
+-- released:<token> where the caller still owns E. The entry stays pending; whoever claims it next keeps its delivery
+-- count, so a release never counts towards dead-lettering.
+-- KEYS[1] owner hash
+-- ARGV[1] consumer id, then per stream: entry id, fencing token
+-- Returns one integer per stream: 1 released, 0 no longer the caller's.
+local results = {}
+for a = 2, #ARGV, 2 do
+  local id, token = ARGV[a], ARGV[a + 1]
+  if redis.call('HGET', KEYS[1], id) == ARGV[1] .. ':' .. token then
+    redis.call('HSET', KEYS[1], id, 'released:' .. token)
+    results[#results + 1] = 1
+  else
+    results[#results + 1] = 0
   end
 end
-return released
+return results

@@ -7,11 +7,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.redisstreamclient.core.KeyspaceNotifications;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -28,29 +27,29 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.data.redis.listener.Topic;
 
 /**
- * Notices expired leases in three ways and hands their LBS entry ids, de-duplicated, to one worker thread:
+ * Notices consumers that are gone and streams that were released, and hands them to one worker thread, which also
+ * runs the client's claims, so that they never overlap:
  * <ul>
- * <li>keyevent notifications ({@code __keyevent@<db>__:expired}) of this service's lease keys: low latency;</li>
- * <li>the {@code <service>-released} channel, on which a closing consumer names the streams it hands off;</li>
- * <li>a periodic sweep of the LBS pending entries whose lease key is gone, which catches what pub/sub lost and
- * serves alone where {@code CONFIG} is refused.</li>
+ * <li>keyevent notifications ({@code __keyevent@<db>__:expired}) of this service's session keys: one event per dead
+ * consumer, not per stream;</li>
+ * <li>the {@code <service>-released} channel: {@code closed} (a consumer closed: its streams are free),
+ * {@code released} (single streams given back) and {@code dead} (what a sweep found);</li>
+ * <li>a sweep over the group's consumers ({@code census.lua}: {@code XINFO CONSUMERS}, a session check per consumer,
+ * group hygiene), which catches what pub/sub lost and serves alone where {@code CONFIG} is refused. O(consumers).</li>
  * </ul>
  * The consumers of a service take turns to sweep ({@code sweep-turn.lua}): every {@code sweepInterval / 8} each asks
  * whether a sweep started within the last {@code 7/8 sweepInterval}, and the first to find none sweeps and
- * announces what it found on the released channel. So the pending list is walked about once per interval whatever
- * the number of consumers, and an expiry still waits at most one interval for a sweep.
+ * announces the dead consumers it found on the released channel.
  */
-public final class ExpiryDetector {
+public final class DeadConsumerDetector {
 
-	private static final Logger logger = LoggerFactory.getLogger(ExpiryDetector.class);
+	private static final Logger logger = LoggerFactory.getLogger(DeadConsumerDetector.class);
 
-	private static final int SWEEP_PAGE = 1000;
+	private static final String CLOSED = "closed";
 
-	/** A sweep's findings are announced in messages of at most this many entry ids. */
-	private static final int ANNOUNCE_BATCH = 1000;
+	private static final String RELEASED = "released";
 
-	/** First line of a released-channel message that announces a sweep's findings (then the sweeper, then ids). */
-	private static final String SWEPT = "swept";
+	private static final String DEAD = "dead";
 
 	private final RedisConnectionFactory connectionFactory;
 
@@ -58,31 +57,25 @@ public final class ExpiryDetector {
 
 	private final ServiceKeys keys;
 
-	private final LeaseStore store;
+	private final OwnershipStore store;
 
 	private final KeyspaceNotifications mode;
 
-	private final Duration leaseTtl;
-
 	private final Duration sweepInterval;
+
+	private final Duration hygieneIdleTime;
 
 	private final Duration notificationCheckInterval;
 
 	private final ClientMetrics metrics;
 
-	private final ExpiredHandler handler;
-
-	private final Runnable onRedisAnswered;
+	private final Handler handler;
 
 	private final ScheduledExecutorService worker;
 
 	private final String consumerId;
 
-	private final ConcurrentLinkedQueue<Detected> detected = new ConcurrentLinkedQueue<>();
-
-	private final Set<String> queued = ConcurrentHashMap.newKeySet();
-
-	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+	private final Set<String> queuedConsumers = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean notificationsEnabled;
 
@@ -100,25 +93,23 @@ public final class ExpiryDetector {
 
 	private final String expiredChannel;
 
-	public ExpiryDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
-			ServiceKeys keys, LeaseStore store, KeyspaceNotifications mode, Duration leaseTtl, Duration sweepInterval,
-			Duration notificationCheckInterval, ClientMetrics metrics, ExpiredHandler handler,
-			Runnable onRedisAnswered) {
+	public DeadConsumerDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
+			ServiceKeys keys, OwnershipStore store, KeyspaceNotifications mode, Duration sweepInterval,
+			Duration hygieneIdleTime, Duration notificationCheckInterval, ClientMetrics metrics, Handler handler) {
 		this.consumerId = consumerId;
 		this.connectionFactory = connectionFactory;
 		this.redis = redis;
 		this.keys = keys;
 		this.store = store;
 		this.mode = mode;
-		this.leaseTtl = leaseTtl;
 		this.sweepInterval = sweepInterval;
+		this.hygieneIdleTime = hygieneIdleTime;
 		this.notificationCheckInterval = notificationCheckInterval;
 		this.metrics = metrics;
 		this.handler = handler;
-		this.onRedisAnswered = onRedisAnswered;
 		this.expiredChannel = "__keyevent@" + database() + "__:expired";
 		this.worker = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "rsc-expiry-" + consumerId);
+			Thread thread = new Thread(task, "rsc-claims-" + consumerId);
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -141,7 +132,7 @@ public final class ExpiryDetector {
 			nodeChannels.forEach((channel) -> topics.add(new ChannelTopic(channel)));
 			RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 			container.setConnectionFactory(this.connectionFactory);
-			// The listener only queues ids, so it may run on the Redis I/O thread: no thread per message.
+			// The listener only queues work, so it may run on the Redis I/O thread: no thread per message.
 			container.setTaskExecutor(Runnable::run);
 			container.addMessageListener((message, pattern) -> onMessage(
 					new String(message.getChannel(), StandardCharsets.UTF_8),
@@ -162,32 +153,101 @@ public final class ExpiryDetector {
 	}
 
 	private void onMessage(String channel, String body) {
+		long now = System.nanoTime();
 		if (channel.equals(this.expiredChannel)) {
 			// Proof that the server publishes expired events, also where this user may not read CONFIG.
 			this.notificationsEnabled = true;
-			String entryId = this.keys.entryIdOfLeaseKey(body);
-			if (entryId != null) {
-				detected(entryId, "notification");
+			String consumer = this.keys.consumerOfSessionKey(body);
+			if (consumer == null) {
+				return;
 			}
+			if (consumer.equals(this.consumerId)) {
+				execute(this.handler::ownSessionExpired);
+			}
+			else {
+				consumerGone(consumer, "notification", now);
+			}
+			return;
 		}
-		else if (body.startsWith(SWEPT + "\n")) {
-			String[] parts = body.split("\n", 3);
+		String[] parts = body.split("\n", 3);
+		if (parts.length >= 2 && parts[0].equals(CLOSED) && !parts[1].equals(this.consumerId)) {
+			consumerGone(parts[1], "handoff", now);
+		}
+		else if (parts.length == 3 && parts[0].equals(RELEASED)) {
+			List<String> entryIds = List.of(parts[2].split(","));
+			String releaser = parts[1];
+			this.metrics.expirationDetected("release");
+			execute(() -> this.handler.streamsReleased(releaser, entryIds, now));
+		}
+		else if (parts.length == 3 && parts[0].equals(DEAD) && !parts[1].equals(this.consumerId)) {
 			// The sweeper queued its findings itself.
-			if (parts.length == 3 && !parts[1].equals(this.consumerId)) {
-				queueAll(parts[2], "sweep");
+			for (String consumer : parts[2].split(",")) {
+				if (!consumer.isBlank() && !consumer.equals(this.consumerId)) {
+					consumerGone(consumer, "sweep", now);
+				}
 			}
-		}
-		else {
-			queueAll(body, "handoff");
 		}
 	}
 
-	private void queueAll(String commaSeparatedIds, String source) {
-		for (String entryId : commaSeparatedIds.split(",")) {
-			if (!entryId.isBlank()) {
-				detected(entryId.trim(), source);
+	/** Announces that this consumer closed: the others claim its streams at once. */
+	public void announceClosed() {
+		this.redis.convertAndSend(this.keys.releasedChannel(), CLOSED + "\n" + this.consumerId);
+	}
+
+	/** Announces streams this consumer released. */
+	public void announceReleased(List<String> entryIds) {
+		if (!entryIds.isEmpty()) {
+			this.redis.convertAndSend(this.keys.releasedChannel(),
+					RELEASED + "\n" + this.consumerId + "\n" + String.join(",", entryIds));
+		}
+	}
+
+	/** Runs {@code task} on the worker thread, after what is queued; later when {@code delay} is positive. */
+	public void execute(Runnable task, Duration delay) {
+		if (!this.running) {
+			return;
+		}
+		try {
+			this.worker.schedule(() -> runSafely(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down.
+		}
+	}
+
+	private void execute(Runnable task) {
+		execute(task, Duration.ZERO);
+	}
+
+	private void runSafely(Runnable task) {
+		if (!this.running) {
+			return;
+		}
+		try {
+			task.run();
+		}
+		catch (RuntimeException ex) {
+			// The sweep finds dead consumers again while they have streams to claim.
+			String denied = AclDenials.explain(ex, "claiming streams");
+			if (denied != null) {
+				logger.error("Claiming streams failed: {}", denied);
+			}
+			else {
+				logger.warn("Claiming streams failed: {}", ex.toString());
 			}
 		}
+	}
+
+	/** Queues a consumer that is gone, once until the worker takes it. Any thread. */
+	public void consumerGone(String consumer, String source, long detectedAtNanos) {
+		if (!this.running || !this.queuedConsumers.add(consumer)) {
+			return;
+		}
+		this.metrics.expirationDetected(source);
+		execute(() -> {
+			this.queuedConsumers.remove(consumer);
+			this.handler.consumerGone(consumer, detectedAtNanos);
+		});
 	}
 
 	/** Whether keyevent notifications are switched on at the server (as far as this client could tell). */
@@ -200,71 +260,24 @@ public final class ExpiryDetector {
 		return (this.mode != KeyspaceNotifications.OFF && this.notificationsEnabled) ? "notifications+sweep" : "sweep";
 	}
 
-	/** Queues an expired entry for the worker. Any thread. */
-	public void detected(String entryId, String source) {
-		if (!this.running || !this.queued.add(entryId)) {
-			return;
-		}
-		this.metrics.expirationDetected(source);
-		this.detected.add(new Detected(entryId, System.nanoTime()));
-		if (this.drainScheduled.compareAndSet(false, true)) {
-			try {
-				this.worker.execute(this::drain);
-			}
-			catch (RuntimeException ex) {
-				// Shutting down.
-				this.drainScheduled.set(false);
-			}
-		}
-	}
-
-	private void drain() {
-		this.drainScheduled.set(false);
-		List<Detected> batch = new ArrayList<>();
-		Detected next;
-		while ((next = this.detected.poll()) != null) {
-			batch.add(next);
-			if (batch.size() == 500) {
-				handle(batch);
-				batch = new ArrayList<>();
-			}
-		}
-		if (!batch.isEmpty()) {
-			handle(batch);
-		}
-	}
-
-	private void handle(List<Detected> batch) {
-		for (Detected d : batch) {
-			this.queued.remove(d.entryId());
-		}
-		if (!this.running) {
-			return;
-		}
-		try {
-			this.handler.handle(batch);
-		}
-		catch (RuntimeException ex) {
-			// The sweep finds these again if they are still unowned.
-			String denied = AclDenials.explain(ex, "claiming expired streams");
-			if (denied != null) {
-				logger.error("Handling {} expired lease(s) failed: {}", batch.size(), denied);
-			}
-			else {
-				logger.warn("Handling {} expired lease(s) failed: {}", batch.size(), ex.toString());
-			}
-		}
-	}
-
 	/** Re-checks the notification flags and, on Redis Cluster, the node subscriptions. */
 	private void maintain() {
 		if (!this.running) {
 			return;
 		}
-		recheckNotifications();
+		recheckNotifications(false);
 		if (this.clusterPubSub != null) {
 			this.clusterPubSub.refresh();
 		}
+		this.handler.periodic();
+	}
+
+	/**
+	 * Redis answers again after failures, or this consumer's session was gone: a restarted server forgot
+	 * {@code CONFIG SET}, so the flags are checked now rather than at the next periodic check.
+	 */
+	public void redisReturned() {
+		execute(() -> recheckNotifications(true));
 	}
 
 	/** Sweeps when it is this consumer's turn: no consumer of the service started a sweep within 7/8 interval. */
@@ -277,53 +290,49 @@ public final class ExpiryDetector {
 			if (this.store.takeSweepTurn(period)) {
 				sweep();
 			}
-			this.onRedisAnswered.run();
+			this.handler.redisAnswered();
 		}
 		catch (RuntimeException ex) {
-			String denied = AclDenials.explain(ex, "the sweep (PUBLISH to '" + this.keys.releasedChannel() + "')");
+			String denied = AclDenials.explain(ex, "the sweep (census.lua, PUBLISH to '" + this.keys.releasedChannel()
+					+ "')");
 			if (denied == null) {
-				logger.warn("Sweep of the LBS pending entries failed: {}", ex.toString());
+				logger.warn("Sweep of the group's consumers failed: {}", ex.toString());
 			}
 			else if (!this.sweepDeniedLogged) {
 				// Said once: it fails the same way every time until someone grants the permission.
 				this.sweepDeniedLogged = true;
-				logger.error("Sweep of the LBS pending entries failed, and will until the permission is granted: {}",
+				logger.error("Sweep of the group's consumers failed, and will until the permission is granted: {}",
 						denied);
 			}
 		}
 	}
 
 	/**
-	 * Walks the LBS pending entries idle longer than the lease TTL whose lease is gone, queues them and tells the
-	 * other consumers.
+	 * Lists the group's consumers (removing long-idle names without session), queues those with pending entries and
+	 * no session, and tells the other consumers.
 	 */
 	private void sweep() {
-		List<String> found = new ArrayList<>();
-		String start = "-";
-		do {
-			LeaseStore.ExpiredPage page = this.store.findExpired(this.leaseTtl, start, SWEEP_PAGE);
-			for (String entryId : page.entryIds()) {
-				detected(entryId, "sweep");
-				found.add(entryId);
+		long now = System.nanoTime();
+		List<String> dead = new ArrayList<>();
+		for (OwnershipStore.GroupMember member : this.store.census(this.hygieneIdleTime)) {
+			if (member.dead() && !member.name().equals(this.consumerId)) {
+				dead.add(member.name());
+				consumerGone(member.name(), "sweep", now);
 			}
-			start = page.next();
 		}
-		while (start != null && this.running);
-		for (int from = 0; from < found.size(); from += ANNOUNCE_BATCH) {
-			List<String> ids = found.subList(from, Math.min(from + ANNOUNCE_BATCH, found.size()));
+		if (!dead.isEmpty()) {
 			this.redis.convertAndSend(this.keys.releasedChannel(),
-					SWEPT + "\n" + this.consumerId + "\n" + String.join(",", ids));
+					DEAD + "\n" + this.consumerId + "\n" + String.join(",", dead));
 		}
 	}
 
 	/**
 	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags now and then (once a minute by default) and
-	 * set them again, so
-	 * notifications come back without a client restart. Meanwhile the sweep covers.
+	 * set them again, so notifications come back without a client restart. Meanwhile the sweep covers.
 	 */
-	private void recheckNotifications() {
-		if (this.mode == KeyspaceNotifications.OFF || this.configRefused
-				|| System.nanoTime() - this.lastNotificationCheck < this.notificationCheckInterval.toNanos()) {
+	private void recheckNotifications(boolean now) {
+		if (this.mode == KeyspaceNotifications.OFF || this.configRefused || (!now
+				&& System.nanoTime() - this.lastNotificationCheck < this.notificationCheckInterval.toNanos())) {
 			return;
 		}
 		this.lastNotificationCheck = System.nanoTime();
@@ -367,11 +376,11 @@ public final class ExpiryDetector {
 			if (denied) {
 				// The least-privilege rule leaves CONFIG out on purpose (CONFIG GET reads every setting).
 				logger.info("This Redis user may not read notify-keyspace-events (no CONFIG permission); expired "
-						+ "leases are noticed from keyevents if the server publishes them (notify-keyspace-events Ex "
+						+ "sessions are noticed from keyevents if the server publishes them (notify-keyspace-events Ex "
 						+ "set by an administrator) and by the sweep every {} ms", this.sweepInterval.toMillis());
 			}
 			else {
-				logger.warn("Cannot read or set notify-keyspace-events ({}); expired leases are found by the sweep "
+				logger.warn("Cannot read or set notify-keyspace-events ({}); dead consumers are found by the sweep "
 						+ "every {} ms instead, unless the server already publishes expired events", ex.toString(),
 						this.sweepInterval.toMillis());
 			}
@@ -450,15 +459,23 @@ public final class ExpiryDetector {
 		}
 	}
 
-	/** An expired lease's entry and when it was noticed. */
-	public record Detected(String entryId, long detectedAtNanos) {
-	}
+	/** What the detector hands to the client, on the worker thread (claims run there, one at a time). */
+	public interface Handler {
 
-	/** Acts on expired leases: claims them, or tells the listener. Runs on the detector's worker thread. */
-	@FunctionalInterface
-	public interface ExpiredHandler {
+		/** {@code consumer} has no session but may have streams: claim them (or announce them as expired). */
+		void consumerGone(String consumer, long detectedAtNanos);
 
-		void handle(List<Detected> expired);
+		/** {@code releaser} released these entries. */
+		void streamsReleased(String releaser, List<String> entryIds, long detectedAtNanos);
+
+		/** The keyevent of this consumer's own session expiring arrived. */
+		void ownSessionExpired();
+
+		/** Once per sweep interval on every consumer: for example the rebalancer. */
+		void periodic();
+
+		/** A call of the detector got an answer from Redis. */
+		void redisAnswered();
 
 	}
 

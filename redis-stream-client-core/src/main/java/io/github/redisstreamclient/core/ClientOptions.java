@@ -1,0 +1,25 @@
+package io.github.redisstreamclient.core;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The options of one {@link RecoverableStreamClient}, fixed when it is built: changing the builder afterwards does
+ * not change a client. Made and validated only by {@link RecoverableStreamClient.Builder#build()}.
+ */
+record ClientOptions(RedisConnectionFactory connectionFactory, String serviceName, @Nullable String consumerId,
+		Duration leaseTtl, Duration leaseRenewalInterval, Duration lbsIdleTime, int lbsRecoveryCount, int lbsBatchSize,
+		Duration lbsBlockTime, RetryPolicy retryPolicy, boolean autoClaim, int maxOwnedStreams,
+		KeyspaceNotifications keyspaceNotifications, Duration notificationCheckInterval, Duration sweepInterval,
+		int notificationQueueCapacity, int notificationThreads, @Nullable StreamNotificationListener listener,
+		@Nullable Object meterRegistry, int maxTakeovers, boolean rebalance, double rebalanceTolerance) {
+
+	/** How long claims from dead consumers wait after a Redis restart: a TTL, plus the resolution of its uptime. */
+	Duration restartGrace() {
+		return this.leaseTtl.plusSeconds(1);
+	}
+
+}

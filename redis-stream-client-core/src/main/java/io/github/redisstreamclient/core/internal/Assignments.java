@@ -1,0 +1,117 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import io.github.redisstreamclient.core.StreamNotification;
+import io.github.redisstreamclient.core.StreamRef;
+import io.github.redisstreamclient.core.internal.LbsMessages.LbsMessage;
+import io.github.redisstreamclient.core.internal.LbsMessages.MalformedEntryException;
+
+/**
+ * New LBS entries for this consumer (DESIGN.md, "Assign"): the LBS reader asks here how many entries to read, and
+ * hands each batch here: malformed entries are dead-lettered, the others recorded in the owner hash in one script
+ * call and announced as {@code STREAM_ADDED}.
+ * <p>
+ * How many to read: never more than the room left under {@code maxOwnedStreams} (waiting while there is none), and,
+ * unless the last read came back full (the LBS has a backlog: batched reads pay), no more than this consumer's fair
+ * share of the LBS ({@code share.lua}: its length over the group's consumers) minus what it holds. Without that cap
+ * a burst of entries went almost entirely to whichever consumer read first: 20 streams added to two idle consumers
+ * were split 19/1.
+ */
+public final class Assignments implements GroupReader.ReadCount, GroupReader.BatchSink {
+
+	private final Ownership ownership;
+
+	private final int batchSize;
+
+	private final LongSupplier epoch;
+
+	private final BooleanSupplier running;
+
+	private volatile boolean underLoad;
+
+	public Assignments(Ownership ownership, int batchSize, LongSupplier epoch, BooleanSupplier running) {
+		this.ownership = ownership;
+		this.batchSize = batchSize;
+		this.epoch = epoch;
+		this.running = running;
+	}
+
+	/**
+	 * Waits for room and reserves permits for the next LBS read, up to a batch: at {@code maxOwnedStreams} the
+	 * reader waits here, so it never reads an entry this consumer could not own.
+	 */
+	@Override
+	public int next() throws InterruptedException {
+		LeaseRegistry registry = this.ownership.registry();
+		if (!registry.reservePermit(this.running)) {
+			return 0;
+		}
+		long wanted = this.batchSize;
+		if (!this.underLoad) {
+			try {
+				OwnershipStore.LbsShare share = this.ownership.store().share();
+				wanted = Math.max(1, Math.min(wanted, FairShare.room(registry.size(), share.length(),
+						share.consumers())));
+			}
+			catch (RuntimeException ex) {
+				// Redis away: the read fails as well and backs off; a permission denied is named by the read too.
+			}
+		}
+		return 1 + registry.tryReservePermits((int) wanted - 1);
+	}
+
+	@Override
+	public void unused(int count) {
+		this.ownership.registry().returnPermits(count);
+	}
+
+	/**
+	 * Records a batch of new entries in one script call; {@code reserved} permits were taken for it. When the script
+	 * fails the entries stay pending for this consumer without owner, and the exception sends the reader into its
+	 * backoff; entries pending for this consumer without owner are taken again at the next start, or by the others
+	 * when this consumer dies.
+	 */
+	@Override
+	public boolean deliver(List<GroupReader.Record> batch, int reserved) {
+		this.underLoad = batch.size() >= this.batchSize;
+		int unused = reserved;
+		try {
+			List<String> entryIds = new ArrayList<>(batch.size());
+			List<LbsMessage> messages = new ArrayList<>(batch.size());
+			for (GroupReader.Record record : batch) {
+				try {
+					messages.add(LbsMessages.parse(record.fields()));
+					entryIds.add(record.id());
+				}
+				catch (MalformedEntryException ex) {
+					this.ownership.deadLetters().dropMalformed(record.id(), record.fields(), ex.getMessage());
+				}
+			}
+			if (entryIds.isEmpty()) {
+				return true;
+			}
+			long[] tokens = this.ownership.store().assign(entryIds, this.epoch.getAsLong());
+			for (int i = 0; i < tokens.length; i++) {
+				if (tokens[i] < 0) {
+					continue;
+				}
+				Lease lease = this.ownership.newLease(new StreamRef(messages.get(i).dataStreamName(), entryIds.get(i)),
+						messages.get(i).info(), tokens[i]);
+				this.ownership.registry().add(lease);
+				unused--;
+				this.ownership.metrics().assigned();
+				this.ownership.dispatcher()
+					.dispatch(StreamNotification.added(lease.ref(), lease.info(), tokens[i], false));
+			}
+			return true;
+		}
+		finally {
+			this.ownership.registry().returnPermits(unused);
+		}
+	}
+
+}

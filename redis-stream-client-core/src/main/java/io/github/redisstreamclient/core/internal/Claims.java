@@ -1,0 +1,289 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.redisstreamclient.core.StreamNotification;
+import io.github.redisstreamclient.core.StreamRef;
+import io.github.redisstreamclient.core.internal.LbsMessages.LbsMessage;
+import io.github.redisstreamclient.core.internal.LbsMessages.MalformedEntryException;
+import io.github.redisstreamclient.core.internal.OwnershipStore.ClaimPage;
+import io.github.redisstreamclient.core.internal.OwnershipStore.ClaimResult;
+import io.github.redisstreamclient.core.internal.OwnershipStore.GroupMember;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.PendingMessages;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Takes over the streams of consumers that are gone and streams that were released (DESIGN.md, "Claim"), on the
+ * detector's worker thread, one claim at a time.
+ * <p>
+ * <b>Fair share.</b> Every survivor hears of a dead consumer at about the same time. Each first claims at most
+ * {@code ceil(n / k)} of its {@code n} streams ({@code k} live consumers), and whatever is left after a short pause,
+ * so the streams spread evenly instead of the quickest survivor taking them all. A released stream goes first to
+ * consumers below their fair share, after the pause to anyone. <b>Poison streams</b> come back from the claim
+ * script marked: they go to the dead-letter stream and are finished. <b>After a Redis restart</b> claims from dead
+ * consumers wait ({@link RestartGrace}), so that owners that are alive renew first and keep their streams.
+ */
+public final class Claims {
+
+	private static final Logger logger = LoggerFactory.getLogger(Claims.class);
+
+	/** After claiming its fair share, how long a survivor leaves the rest to the others. */
+	static final Duration PAUSE = Duration.ofMillis(200);
+
+	private final Ownership ownership;
+
+	private final DeadConsumerDetector detector;
+
+	private final RestartGrace grace;
+
+	private final boolean autoClaim;
+
+	/** Entries claimed per script call. */
+	private final int batch;
+
+	public Claims(Ownership ownership, DeadConsumerDetector detector, RestartGrace grace, boolean autoClaim,
+			int batch) {
+		this.ownership = ownership;
+		this.batch = batch;
+		this.detector = detector;
+		this.grace = grace;
+		this.autoClaim = autoClaim;
+	}
+
+	/**
+	 * At start: claims what an earlier process under this consumer id held (entries pending for this id with tokens
+	 * below {@code epoch}), then the streams of every dead consumer, whatever {@code autoClaim} says.
+	 */
+	public void recover(long epoch) {
+		long start = System.nanoTime();
+		int recovered = claimFrom(this.ownership.consumerId(), Long.MAX_VALUE, epoch, 0);
+		for (GroupMember member : this.ownership.store().census(Duration.ZERO)) {
+			if (member.dead() && !member.name().equals(this.ownership.consumerId())) {
+				recovered += claimDead(member.name(), 0, true);
+			}
+		}
+		this.ownership.metrics().recovery(System.nanoTime() - start);
+		if (recovered > 0) {
+			logger.info("Consumer {} recovered {} stream(s) at startup", this.ownership.consumerId(), recovered);
+		}
+	}
+
+	/** A consumer has no session: claims its streams (fair share first), or announces them as expired. */
+	public void consumerGone(String consumer, long detectedAtNanos) {
+		if (!this.autoClaim) {
+			announceExpired(consumer);
+			return;
+		}
+		claimDead(consumer, detectedAtNanos, false);
+	}
+
+	private int claimDead(String consumer, long detectedAtNanos, boolean recovering) {
+		Duration wait = this.grace.remaining();
+		if (!wait.isZero()) {
+			logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
+					consumer, wait.toMillis());
+			this.detector.execute(() -> claimDead(consumer, detectedAtNanos, recovering), wait);
+			return 0;
+		}
+		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
+		GroupMember gone = census.stream().filter((m) -> m.name().equals(consumer)).findFirst().orElse(null);
+		if (gone == null || gone.live() || gone.pending() == 0) {
+			return 0;
+		}
+		int live = (int) census.stream().filter(GroupMember::live).count();
+		long share = FairShare.of(gone.pending(), live);
+		int won = claimFrom(consumer, share, 0, detectedAtNanos);
+		if (won >= share) {
+			this.detector.execute(() -> claimFrom(consumer, Long.MAX_VALUE, 0, detectedAtNanos), PAUSE);
+		}
+		return won;
+	}
+
+	/** Claims up to {@code most} of the entries pending for {@code consumer}; returns how many it won. */
+	private int claimFrom(String consumer, long most, long ownEpoch, long detectedAtNanos) {
+		int won = 0;
+		String from = "-";
+		while (won < most) {
+			int permits = this.ownership.registry().tryReservePermits((int) Math.min(this.batch, most - won));
+			if (permits == 0) {
+				this.ownership.metrics().claim("limit", 1);
+				break;
+			}
+			ClaimPage page;
+			try {
+				page = this.ownership.store().claimFrom(consumer, from, permits, ownEpoch);
+			}
+			catch (RuntimeException ex) {
+				this.ownership.registry().returnPermits(permits);
+				throw ex;
+			}
+			int claimed = accept(page, permits, detectedAtNanos);
+			won += claimed;
+			if (page.ownerAlive() || page.last() == null) {
+				break;
+			}
+			from = "(" + page.last();
+		}
+		return won;
+	}
+
+	/**
+	 * Released streams: a consumer below its fair share claims up to its room at once; after the pause anyone
+	 * claims what is still released.
+	 */
+	public void streamsReleased(String releaser, List<String> entryIds, long detectedAtNanos) {
+		List<String> wanted = entryIds.stream().filter((id) -> !this.ownership.registry().holds(id)).toList();
+		if (wanted.isEmpty()) {
+			return;
+		}
+		if (!this.autoClaim) {
+			if (!releaser.equals(this.ownership.consumerId())) {
+				wanted.forEach(this::announceExpiredEntry);
+			}
+			return;
+		}
+		if (!releaser.equals(this.ownership.consumerId())) {
+			List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
+			long streams = census.stream().filter(GroupMember::live).mapToLong(GroupMember::pending).sum();
+			int live = (int) census.stream().filter(GroupMember::live).count();
+			long room = FairShare.room(this.ownership.registry().size(), streams, live);
+			if (room > 0) {
+				claimEntries(wanted.subList(0, (int) Math.min(room, wanted.size())), detectedAtNanos);
+			}
+		}
+		this.detector.execute(() -> claimEntries(wanted, detectedAtNanos), PAUSE);
+	}
+
+	/** Claims these entries where their owner is gone or they were released; returns how many it won. */
+	public int claimEntries(List<String> entryIds, long detectedAtNanos) {
+		int won = 0;
+		for (int from = 0; from < entryIds.size(); from += this.batch) {
+			List<String> batch = entryIds.subList(from, Math.min(from + this.batch, entryIds.size()));
+			int permits = this.ownership.registry().tryReservePermits(batch.size());
+			if (permits == 0) {
+				this.ownership.metrics().claim("limit", batch.size());
+				break;
+			}
+			ClaimPage page;
+			try {
+				page = this.ownership.store().claimEntries(batch.subList(0, permits));
+			}
+			catch (RuntimeException ex) {
+				this.ownership.registry().returnPermits(permits);
+				throw ex;
+			}
+			won += accept(page, permits, detectedAtNanos);
+		}
+		return won;
+	}
+
+	/** Registers what a claim won, gives back the permits it did not use; returns the streams now owned. */
+	private int accept(ClaimPage page, int permits, long detectedAtNanos) {
+		int won = 0;
+		int finished = 0;
+		int held = 0;
+		try {
+			for (ClaimResult result : page.results()) {
+				if (result.finished()) {
+					finished++;
+				}
+				else if (!result.claimed()) {
+					held++;
+				}
+				else if (accept(result, detectedAtNanos) != null) {
+					won++;
+				}
+			}
+		}
+		finally {
+			this.ownership.registry().returnPermits(permits - won);
+		}
+		if (finished > 0) {
+			this.ownership.metrics().claim("finished", finished);
+		}
+		if (held > 0) {
+			this.ownership.metrics().claim("lost", held);
+		}
+		return won;
+	}
+
+	/**
+	 * Registers a won claim (a permit was reserved for it) and announces it as a claimed {@code STREAM_ADDED};
+	 * dead-letters a poison or malformed entry instead. Returns the lease, or {@code null} when the entry was
+	 * dead-lettered.
+	 */
+	private @Nullable Lease accept(ClaimResult result, long detectedAtNanos) {
+		LbsMessage message;
+		try {
+			message = LbsMessages.parse(result.fields());
+		}
+		catch (MalformedEntryException ex) {
+			deadLetter(LbsDeadLetters.MALFORMED, result, "", ex.getMessage());
+			return null;
+		}
+		if (result.poison()) {
+			deadLetter(LbsDeadLetters.POISON, result, message.dataStreamName(), "taken over from dead consumers "
+					+ (result.deliveries() - 1) + " times (max-takeovers " + this.ownership.maxTakeovers()
+					+ "): a poison stream, its consumers keep dying");
+			return null;
+		}
+		Lease lease = this.ownership.newLease(new StreamRef(message.dataStreamName(), result.entryId()),
+				message.info(), result.token());
+		this.ownership.registry().add(lease);
+		this.ownership.metrics().claim("won", 1);
+		if (detectedAtNanos != 0) {
+			this.ownership.metrics().failoverLatency(System.nanoTime() - detectedAtNanos);
+		}
+		this.ownership.dispatcher()
+			.dispatch(StreamNotification.added(lease.ref(), lease.info(), lease.fencingToken(), true));
+		return lease;
+	}
+
+	private void deadLetter(String kind, ClaimResult result, String name, String reason) {
+		this.ownership.deadLetters().add(kind, result.entryId(), result.fields(), reason);
+		Lease doomed = this.ownership.newLease(new StreamRef(name, result.entryId()), Map.of(), result.token());
+		this.ownership.store().done(doomed);
+	}
+
+	/** Without auto-claim: tells the listener about each stream of a gone consumer ({@code STREAM_EXPIRED}). */
+	private void announceExpired(String consumer) {
+		StringRedisTemplate redis = this.ownership.redis();
+		ServiceKeys keys = this.ownership.keys();
+		PendingMessages pending = redis.opsForStream()
+			.pending(keys.lbs(), org.springframework.data.redis.connection.stream.Consumer.from(keys.group(),
+					consumer), Range.unbounded(), 100_000L);
+		if (pending == null) {
+			return;
+		}
+		pending.forEach((message) -> announceExpiredEntry(message.getIdAsString()));
+	}
+
+	private void announceExpiredEntry(String entryId) {
+		byte[] lbs = this.ownership.keys().lbs().getBytes(StandardCharsets.UTF_8);
+		List<ByteRecord> entries = this.ownership.redis()
+			.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()
+				.xRange(lbs, Range.closed(entryId, entryId)));
+		if (entries == null || entries.isEmpty()) {
+			return;
+		}
+		try {
+			LbsMessage message = LbsMessages.parse(EntryFields.of(entries.get(0).getValue()));
+			this.ownership.dispatcher()
+				.dispatch(StreamNotification.expired(new StreamRef(message.dataStreamName(), entryId), message.info()));
+		}
+		catch (MalformedEntryException ex) {
+			logger.debug("Expired LBS entry {} is malformed; whoever claims it dead-letters it", entryId);
+		}
+	}
+
+}

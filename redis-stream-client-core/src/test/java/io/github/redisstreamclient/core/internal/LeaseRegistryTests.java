@@ -1,0 +1,107 @@
+package io.github.redisstreamclient.core.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.github.redisstreamclient.core.StreamEntry;
+import io.github.redisstreamclient.core.StreamRef;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaseRegistryTests {
+
+	private static final Lease.LeaseOwner NOTHING = new Lease.LeaseOwner() {
+
+		@Override
+		public void done(Lease lease) {
+		}
+
+		@Override
+		public void release(Lease lease) {
+		}
+
+		@Override
+		public List<StreamEntry> read(Lease lease, String after, int count, Duration block) {
+			return List.of();
+		}
+
+		@Override
+		public void commit(Lease lease, String entryId) {
+		}
+
+		@Override
+		public Optional<String> checkpoint(Lease lease) {
+			return Optional.empty();
+		}
+
+	};
+
+	private static Lease lease(String name, String entryId) {
+		return new Lease(new StreamRef(name, entryId), Map.of(), 7, "redis-consumer-a", NOTHING);
+	}
+
+	@Test
+	void permitsCapTheOwnedStreams() {
+		LeaseRegistry registry = new LeaseRegistry(3);
+		assertThat(registry.tryReservePermits(5)).isEqualTo(3);
+		assertThat(registry.tryReservePermits(1)).isZero();
+		registry.returnPermits(2);
+		assertThat(registry.tryReservePermits(5)).isEqualTo(2);
+	}
+
+	@Test
+	void removingAStreamGivesItsPermitBackOnce() {
+		LeaseRegistry registry = new LeaseRegistry(1);
+		assertThat(registry.tryReservePermits(1)).isOne();
+		Lease lease = lease("s", "1-0");
+		registry.add(lease);
+		assertThat(registry.holds("1-0")).isTrue();
+		assertThat(registry.remove(lease)).isTrue();
+		assertThat(registry.remove(lease)).isFalse();
+		assertThat(registry.tryReservePermits(5)).isOne();
+	}
+
+	@Test
+	void streamsAreFoundByEntryIdAndByName() {
+		LeaseRegistry registry = new LeaseRegistry(10);
+		registry.tryReservePermits(3);
+		Lease first = lease("orders", "1-0");
+		Lease second = lease("orders", "2-0");
+		Lease other = lease("users", "3-0");
+		registry.add(first);
+		registry.add(second);
+		registry.add(other);
+		assertThat(registry.byName("orders")).containsExactlyInAnyOrder(first, second);
+		assertThat(registry.byEntryId("3-0")).isSameAs(other);
+		registry.remove(first);
+		assertThat(registry.byName("orders")).containsExactly(second);
+		assertThat(registry.size()).isEqualTo(2);
+	}
+
+	@Test
+	void aStreamFinishedWhileItsDoneWasInDoubtIsRemembered() {
+		LeaseRegistry registry = new LeaseRegistry(10);
+		registry.tryReservePermits(1);
+		Lease lease = lease("orders", "1-0");
+		registry.add(lease);
+		registry.removeFinishedInDoubt(lease);
+		assertThat(registry.holds("1-0")).isFalse();
+		assertThat(registry.finishedInDoubt("1-0")).isSameAs(lease);
+		assertThat(registry.finishedInDoubtByName("orders")).containsExactly(lease);
+	}
+
+	@Test
+	void aLeaseEndsOnceAndFiresItsCancellation() {
+		Lease lease = lease("orders", "1-0");
+		assertThat(lease.value()).isEqualTo("redis-consumer-a:7");
+		assertThat(lease.end(Lease.State.RELEASED)).isTrue();
+		assertThat(lease.end(Lease.State.LOST)).isFalse();
+		assertThat(lease.cancellation()).isDone();
+		assertThat(lease.isOwned()).isFalse();
+		assertThat(lease.startFinishing()).isFalse();
+	}
+
+}
