@@ -418,8 +418,8 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	private final class DetectorEvents implements DeadConsumerDetector.Handler {
 
 		@Override
-		public void consumerGone(String consumer, long detectedAtNanos) {
-			claims.consumerGone(consumer, detectedAtNanos);
+		public void consumerGone(String consumer, long detectedAtNanos, boolean closed) {
+			claims.consumerGone(consumer, detectedAtNanos, closed);
 		}
 
 		@Override

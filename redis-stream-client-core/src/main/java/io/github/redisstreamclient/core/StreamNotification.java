@@ -1,5 +1,7 @@
 package io.github.redisstreamclient.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,7 +25,8 @@ public record StreamNotification(Type type, @Nullable StreamRef stream, Map<Stri
 
 	public StreamNotification {
 		Objects.requireNonNull(type, "type must not be null");
-		info = (info != null) ? Map.copyOf(info) : Map.of();
+		// Not Map.copyOf: a producer's Info may hold JSON nulls, as Go's map[string]interface{} does.
+		info = (info != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(info)) : Map.of();
 	}
 
 	/** A stream this consumer now owns, read from the LBS or, when {@code claimed}, taken over. */

@@ -1,5 +1,6 @@
 package io.github.redisstreamclient.core.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -9,6 +10,13 @@ import io.github.redisstreamclient.core.StreamNotification;
 import io.github.redisstreamclient.core.StreamRef;
 import io.github.redisstreamclient.core.internal.LbsMessages.LbsMessage;
 import io.github.redisstreamclient.core.internal.LbsMessages.MalformedEntryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.stream.ByteRecord;
+import org.springframework.data.redis.connection.stream.PendingMessages;
+import org.springframework.data.redis.core.RedisCallback;
 
 /**
  * New LBS entries for this consumer (DESIGN.md, "Assign"): the LBS reader asks here how many entries to read, and
@@ -23,6 +31,11 @@ import io.github.redisstreamclient.core.internal.LbsMessages.MalformedEntryExcep
  */
 public final class Assignments implements GroupReader.ReadCount, GroupReader.BatchSink {
 
+	private static final Logger logger = LoggerFactory.getLogger(Assignments.class);
+
+	/** Pending entries looked at per page when recording what a failed batch left behind. */
+	private static final int PAGE = 1000;
+
 	private final Ownership ownership;
 
 	private final int batchSize;
@@ -32,6 +45,12 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 	private final BooleanSupplier running;
 
 	private volatile boolean underLoad;
+
+	/**
+	 * A batch was read but not (fully) recorded: Redis failed during {@code assign.lua}, or handling it threw. Its
+	 * entries are pending for this consumer without owner, and nobody else may claim them while this consumer lives.
+	 */
+	private volatile boolean unrecorded;
 
 	public Assignments(Ownership ownership, int batchSize, LongSupplier epoch, BooleanSupplier running) {
 		this.ownership = ownership;
@@ -49,6 +68,9 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 		LeaseRegistry registry = this.ownership.registry();
 		if (!registry.reservePermit(this.running)) {
 			return 0;
+		}
+		if (this.unrecorded) {
+			recordOwnPending();
 		}
 		long wanted = this.batchSize;
 		if (!this.underLoad) {
@@ -78,6 +100,73 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 	@Override
 	public boolean deliver(List<GroupReader.Record> batch, int reserved) {
 		this.underLoad = batch.size() >= this.batchSize;
+		try {
+			record(batch, reserved);
+		}
+		catch (RuntimeException ex) {
+			this.unrecorded = true;
+			throw ex;
+		}
+		return true;
+	}
+
+	/**
+	 * Records what a failed batch left pending for this consumer without owner: its pending entries that it does not
+	 * hold, looked up with {@code XPENDING} and {@code XRANGE} (a history read with {@code XREADGROUP} would count a
+	 * delivery, which counts towards {@code maxTakeovers}). O(held), and only after a failure. Tried again before the
+	 * next read while it fails.
+	 */
+	private void recordOwnPending() {
+		ServiceKeys keys = this.ownership.keys();
+		byte[] lbs = keys.lbs().getBytes(StandardCharsets.UTF_8);
+		try {
+			String from = "-";
+			int recorded = 0;
+			while (true) {
+				PendingMessages page = this.ownership.redis()
+					.opsForStream()
+					.pending(keys.lbs(), org.springframework.data.redis.connection.stream.Consumer.from(keys.group(),
+							this.ownership.consumerId()), Range.rightUnbounded(Range.Bound.inclusive(from)), PAGE);
+				if (page == null || page.isEmpty()) {
+					break;
+				}
+				List<GroupReader.Record> orphans = new ArrayList<>();
+				page.forEach((message) -> {
+					String id = message.getIdAsString();
+					if (this.ownership.registry().holds(id)) {
+						return;
+					}
+					List<ByteRecord> entries = this.ownership.redis()
+						.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()
+							.xRange(lbs, Range.closed(id, id)));
+					if (entries != null && !entries.isEmpty()) {
+						orphans.add(new GroupReader.Record(keys.lbs(), id, EntryFields.of(entries.get(0).getValue())));
+					}
+				});
+				int permits = this.ownership.registry().tryReservePermits(orphans.size());
+				record(orphans.subList(0, permits), permits);
+				recorded += permits;
+				if (page.size() < PAGE) {
+					break;
+				}
+				from = nextId(page.get(page.size() - 1).getIdAsString());
+			}
+			this.unrecorded = false;
+			logger.info("Recorded {} stream(s) left pending without owner by a failed LBS batch", recorded);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Recording the streams a failed LBS batch left pending failed, trying again before the next "
+					+ "read: {}", ex.toString());
+		}
+	}
+
+	/** The smallest entry id after {@code id}. */
+	private static String nextId(String id) {
+		int dash = id.indexOf('-');
+		return id.substring(0, dash + 1) + (Long.parseUnsignedLong(id.substring(dash + 1)) + 1);
+	}
+
+	private void record(List<GroupReader.Record> batch, int reserved) {
 		int unused = reserved;
 		try {
 			List<String> entryIds = new ArrayList<>(batch.size());
@@ -92,7 +181,7 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 				}
 			}
 			if (entryIds.isEmpty()) {
-				return true;
+				return;
 			}
 			long[] tokens = this.ownership.store().assign(entryIds, this.epoch.getAsLong());
 			for (int i = 0; i < tokens.length; i++) {
@@ -107,7 +196,6 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 				this.ownership.dispatcher()
 					.dispatch(StreamNotification.added(lease.ref(), lease.info(), tokens[i], false));
 			}
-			return true;
 		}
 		finally {
 			this.ownership.registry().returnPermits(unused);

@@ -69,7 +69,7 @@ public final class Claims {
 		int recovered = claimFrom(this.ownership.consumerId(), Long.MAX_VALUE, epoch, 0);
 		for (GroupMember member : this.ownership.store().census(Duration.ZERO)) {
 			if (member.dead() && !member.name().equals(this.ownership.consumerId())) {
-				recovered += claimDead(member.name(), 0, true);
+				recovered += claimDead(member.name(), 0, false);
 			}
 		}
 		this.ownership.metrics().recovery(System.nanoTime() - start);
@@ -78,21 +78,24 @@ public final class Claims {
 		}
 	}
 
-	/** A consumer has no session: claims its streams (fair share first), or announces them as expired. */
-	public void consumerGone(String consumer, long detectedAtNanos) {
+	/**
+	 * A consumer has no session: claims its streams (fair share first), or announces them as expired. A consumer
+	 * that {@code closed} released its streams: they are taken at once, also just after a Redis restart.
+	 */
+	public void consumerGone(String consumer, long detectedAtNanos, boolean closed) {
 		if (!this.autoClaim) {
 			announceExpired(consumer);
 			return;
 		}
-		claimDead(consumer, detectedAtNanos, false);
+		claimDead(consumer, detectedAtNanos, closed);
 	}
 
-	private int claimDead(String consumer, long detectedAtNanos, boolean recovering) {
-		Duration wait = this.grace.remaining();
+	private int claimDead(String consumer, long detectedAtNanos, boolean closed) {
+		Duration wait = closed ? Duration.ZERO : this.grace.remaining();
 		if (!wait.isZero()) {
 			logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
 					consumer, wait.toMillis());
-			this.detector.execute(() -> claimDead(consumer, detectedAtNanos, recovering), wait);
+			this.detector.execute(() -> claimDead(consumer, detectedAtNanos, false), wait);
 			return 0;
 		}
 		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);

@@ -51,6 +51,9 @@ public final class DeadConsumerDetector {
 
 	private static final String DEAD = "dead";
 
+	/** The source of a consumer that announced it closed. */
+	private static final String HANDOFF = "handoff";
+
 	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
@@ -171,7 +174,7 @@ public final class DeadConsumerDetector {
 		}
 		String[] parts = body.split("\n", 3);
 		if (parts.length >= 2 && parts[0].equals(CLOSED) && !parts[1].equals(this.consumerId)) {
-			consumerGone(parts[1], "handoff", now);
+			consumerGone(parts[1], HANDOFF, now);
 		}
 		else if (parts.length == 3 && parts[0].equals(RELEASED)) {
 			List<String> entryIds = List.of(parts[2].split(","));
@@ -246,7 +249,7 @@ public final class DeadConsumerDetector {
 		this.metrics.expirationDetected(source);
 		execute(() -> {
 			this.queuedConsumers.remove(consumer);
-			this.handler.consumerGone(consumer, detectedAtNanos);
+			this.handler.consumerGone(consumer, detectedAtNanos, HANDOFF.equals(source));
 		});
 	}
 
@@ -462,8 +465,11 @@ public final class DeadConsumerDetector {
 	/** What the detector hands to the client, on the worker thread (claims run there, one at a time). */
 	public interface Handler {
 
-		/** {@code consumer} has no session but may have streams: claim them (or announce them as expired). */
-		void consumerGone(String consumer, long detectedAtNanos);
+		/**
+		 * {@code consumer} has no session but may have streams: claim them (or announce them as expired).
+		 * {@code closed}: it announced that it closed and released them, rather than died.
+		 */
+		void consumerGone(String consumer, long detectedAtNanos, boolean closed);
 
 		/** {@code releaser} released these entries. */
 		void streamsReleased(String releaser, List<String> entryIds, long detectedAtNanos);

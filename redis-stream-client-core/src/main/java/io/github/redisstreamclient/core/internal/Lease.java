@@ -2,6 +2,8 @@ package io.github.redisstreamclient.core.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +43,8 @@ public final class Lease implements OwnedStream {
 
 	public Lease(StreamRef ref, Map<String, Object> info, long fencingToken, String consumerId, LeaseOwner owner) {
 		this.ref = ref;
-		this.info = Map.copyOf(info);
+		// Not Map.copyOf: a producer's Info may hold JSON nulls, as Go's map[string]interface{} does.
+		this.info = Collections.unmodifiableMap(new LinkedHashMap<>(info));
 		this.fencingToken = fencingToken;
 		this.value = consumerId + ":" + fencingToken;
 		this.heldSince = Instant.now();

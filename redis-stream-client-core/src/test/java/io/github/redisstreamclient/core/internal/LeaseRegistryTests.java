@@ -94,6 +94,18 @@ class LeaseRegistryTests {
 	}
 
 	@Test
+	void aProducersInfoMayHoldJsonNulls() {
+		// Found by the fuzzer: {"Info": {"k": null}} is valid for Go producers; Map.copyOf refused it after the
+		// entry was already recorded, which left it pending without a handle.
+		Map<String, Object> info = new java.util.HashMap<>();
+		info.put("k", null);
+		Lease lease = new Lease(new StreamRef("s", "1-0"), info, 1, "redis-consumer-a", NOTHING);
+		assertThat(lease.info()).containsEntry("k", null);
+		assertThat(io.github.redisstreamclient.core.StreamNotification.added(lease.ref(), info, 1, false).info())
+			.containsEntry("k", null);
+	}
+
+	@Test
 	void aLeaseEndsOnceAndFiresItsCancellation() {
 		Lease lease = lease("orders", "1-0");
 		assertThat(lease.value()).isEqualTo("redis-consumer-a:7");
