@@ -96,6 +96,21 @@ class ClusterIntegrationTests {
 		}
 	}
 
+	@Test
+	void everyNodeReplicasIncludedPublishesExpiredEventsSoAPromotedReplicaNeedsNoSweep() {
+		for (RedisServer node : cluster.nodes()) {
+			node.command("CONFIG", "SET", "notify-keyspace-events", "");
+		}
+		try (TestConsumer consumer = TestConsumer.start(cluster.connectionFactory(), this.service, "flags",
+				(b) -> b.sweepInterval(Duration.ofMinutes(5)))) {
+			assertThat(consumer.client.expiryDetection()).isEqualTo("notifications+sweep");
+			for (RedisServer node : cluster.nodes()) {
+				String flags = String.valueOf(((List<?>) node.command("CONFIG", "GET", "notify-keyspace-events")).get(1));
+				assertThat(flags).as("flags of %s", node).contains("E").containsAnyOf("x", "A");
+			}
+		}
+	}
+
 	private long lengthOnReplica() {
 		RedisServer replica = cluster.replicaOf(cluster.masterFor(this.service + "-input"));
 		replica.command("READONLY");

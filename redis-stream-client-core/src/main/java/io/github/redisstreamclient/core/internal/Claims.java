@@ -27,8 +27,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * detector's worker thread, one claim at a time.
  * <p>
  * <b>Fair share.</b> Every survivor hears of a dead consumer at about the same time. Each first claims at most
- * {@code ceil(n / k)} of its {@code n} streams ({@code k} live consumers), and whatever is left after a short pause,
- * so the streams spread evenly instead of the quickest survivor taking them all. A released stream goes first to
+ * {@code ceil(n / k)} of its {@code n} streams ({@code k} live consumers); after a short pause, up to its fair share
+ * of all the service's streams; after another, whatever is left. So the streams spread evenly instead of the
+ * quickest survivor taking them all, and a survivor that was slow to hear still gets its share. A released stream goes first to
  * consumers below their fair share, after the pause to anyone. <b>Poison streams</b> come back from the claim
  * script marked: they go to the dead-letter stream and are finished. <b>After a Redis restart</b> claims from dead
  * consumers wait ({@link RestartGrace}), so that owners that are alive renew first and keep their streams.
@@ -50,6 +51,9 @@ public final class Claims {
 
 	/** Entries claimed per script call. */
 	private final int batch;
+
+	/** Gone consumers whose claims wait for the restart grace to pass (worker thread only). */
+	private final java.util.Set<String> waiting = new java.util.HashSet<>();
 
 	public Claims(Ownership ownership, DeadConsumerDetector detector, RestartGrace grace, boolean autoClaim,
 			int batch) {
@@ -93,9 +97,15 @@ public final class Claims {
 	private int claimDead(String consumer, long detectedAtNanos, boolean closed) {
 		Duration wait = closed ? Duration.ZERO : this.grace.remaining();
 		if (!wait.isZero()) {
-			logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
-					consumer, wait.toMillis());
-			this.detector.execute(() -> claimDead(consumer, detectedAtNanos, false), wait);
+			// Once per consumer: the sweep keeps finding it meanwhile.
+			if (this.waiting.add(consumer)) {
+				logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
+						consumer, wait.toMillis());
+				this.detector.execute(() -> {
+					this.waiting.remove(consumer);
+					claimDead(consumer, detectedAtNanos, false);
+				}, wait);
+			}
 			return 0;
 		}
 		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
@@ -106,10 +116,29 @@ public final class Claims {
 		int live = (int) census.stream().filter(GroupMember::live).count();
 		long share = FairShare.of(gone.pending(), live);
 		int won = claimFrom(consumer, share, 0, detectedAtNanos);
-		if (won >= share) {
-			this.detector.execute(() -> claimFrom(consumer, Long.MAX_VALUE, 0, detectedAtNanos), PAUSE);
-		}
+		this.detector.execute(() -> claimUpToFairShare(consumer, detectedAtNanos), PAUSE);
 		return won;
+	}
+
+	/**
+	 * The second round, after the pause: up to this consumer's fair share of all the service's streams (what the
+	 * live consumers hold and what the gone one still has), so that a survivor that came late to the first round
+	 * still gets its share. A third round, after another pause, takes whatever is left, so that nothing stays
+	 * unowned when survivors are at their share, at their limit or gone.
+	 */
+	private void claimUpToFairShare(String consumer, long detectedAtNanos) {
+		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
+		GroupMember gone = census.stream().filter((m) -> m.name().equals(consumer)).findFirst().orElse(null);
+		if (gone == null || gone.live() || gone.pending() == 0) {
+			return;
+		}
+		List<GroupMember> live = census.stream().filter(GroupMember::live).toList();
+		long streams = live.stream().mapToLong(GroupMember::pending).sum() + gone.pending();
+		long room = FairShare.room(this.ownership.registry().size(), streams, live.size());
+		if (room > 0) {
+			claimFrom(consumer, room, 0, detectedAtNanos);
+		}
+		this.detector.execute(() -> claimFrom(consumer, Long.MAX_VALUE, 0, detectedAtNanos), PAUSE);
 	}
 
 	/** Claims up to {@code most} of the entries pending for {@code consumer}; returns how many it won. */

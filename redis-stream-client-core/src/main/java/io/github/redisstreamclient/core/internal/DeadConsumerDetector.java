@@ -94,6 +94,8 @@ public final class DeadConsumerDetector {
 
 	private @Nullable ClusterPubSub clusterPubSub;
 
+	private @Nullable ClusterNotifyFlags clusterFlags;
+
 	private final String expiredChannel;
 
 	public DeadConsumerDetector(String consumerId, RedisConnectionFactory connectionFactory, StringRedisTemplate redis,
@@ -121,6 +123,10 @@ public final class DeadConsumerDetector {
 	/** Configures and subscribes; fails only in {@link KeyspaceNotifications#FORCE} mode when CONFIG is refused. */
 	public void start() {
 		this.running = true;
+		if (this.mode != KeyspaceNotifications.OFF && this.connectionFactory instanceof LettuceConnectionFactory lettuce
+				&& lettuce.isClusterAware() && lettuce.getNativeClient() instanceof RedisClusterClient cluster) {
+			this.clusterFlags = new ClusterNotifyFlags(cluster);
+		}
 		this.notificationsEnabled = configureNotifications();
 		List<String> nodeChannels = (this.mode != KeyspaceNotifications.OFF) ? List.of(this.expiredChannel)
 				: List.of();
@@ -272,6 +278,7 @@ public final class DeadConsumerDetector {
 		if (this.clusterPubSub != null) {
 			this.clusterPubSub.refresh();
 		}
+		applyToClusterNodes();
 		this.handler.periodic();
 	}
 
@@ -330,6 +337,21 @@ public final class DeadConsumerDetector {
 	}
 
 	/**
+	 * On Redis Cluster, every sweep interval: nodes that joined, and replicas promoted since, get the flags too.
+	 */
+	private void applyToClusterNodes() {
+		if (this.clusterFlags == null || this.configRefused) {
+			return;
+		}
+		try {
+			this.clusterFlags.apply(DeadConsumerDetector::covers, DeadConsumerDetector::merge);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot set notify-keyspace-events on the cluster's nodes", ex);
+		}
+	}
+
+	/**
 	 * A restarted Redis forgets a {@code CONFIG SET}: check the flags now and then (once a minute by default) and
 	 * set them again, so notifications come back without a client restart. Meanwhile the sweep covers.
 	 */
@@ -356,6 +378,11 @@ public final class DeadConsumerDetector {
 		}
 		try {
 			String current = currentNotifyFlags();
+			if (this.clusterFlags != null) {
+				// Replicas too, which the check above does not see.
+				this.clusterFlags.apply(DeadConsumerDetector::covers, DeadConsumerDetector::merge);
+				return true;
+			}
 			if (this.mode == KeyspaceNotifications.AUTO && covers(current)) {
 				return true;
 			}
@@ -449,6 +476,9 @@ public final class DeadConsumerDetector {
 		}
 		if (this.clusterPubSub != null) {
 			this.clusterPubSub.close();
+		}
+		if (this.clusterFlags != null) {
+			this.clusterFlags.close();
 		}
 		this.worker.shutdown();
 		try {
