@@ -148,7 +148,7 @@ class RedisStreamClientAutoConfigurationTests {
 		assertInvalid("redis-stream-client.lease-ttl=0s", "redis-stream-client.lease-ttl", "positive duration",
 				"e.g. 2s");
 		assertInvalid("redis-stream-client.lease-renewal-interval=2s", "redis-stream-client.lease-renewal-interval",
-				"renewed before they expire", "below the lease TTL");
+				"renewed before it expires", "below the lease TTL");
 		assertInvalid("redis-stream-client.max-owned-streams=0", "redis-stream-client.max-owned-streams",
 				"at least 1", "e.g. 10000");
 	}
