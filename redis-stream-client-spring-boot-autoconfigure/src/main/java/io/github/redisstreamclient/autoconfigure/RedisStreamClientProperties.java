@@ -31,7 +31,7 @@ public class RedisStreamClientProperties {
 	private @Nullable String consumerId;
 
 	/**
-	 * How long a lease lives without renewal: how soon a dead consumer's streams fail over.
+	 * How long a consumer's session lives without renewal: how soon a dead consumer's streams fail over.
 	 */
 	private Duration leaseTtl = Duration.ofSeconds(2);
 
@@ -218,7 +218,7 @@ public class RedisStreamClientProperties {
 		private Duration idleTime = Duration.ofSeconds(40);
 
 		/**
-		 * Pending entries examined per page during the startup recovery.
+		 * Entries claimed (or reconciled) per script call, at startup and when a consumer died.
 		 */
 		private int recoveryCount = 1000;
 

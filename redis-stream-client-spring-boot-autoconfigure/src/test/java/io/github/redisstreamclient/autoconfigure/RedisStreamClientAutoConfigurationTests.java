@@ -1,6 +1,8 @@
 package io.github.redisstreamclient.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import io.github.redisstreamclient.core.RecoverableStreamClient;
@@ -12,6 +14,7 @@ import io.github.redisstreamclient.test.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mockito.MockedStatic;
 
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -23,6 +26,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.CALLS_REAL_METHODS;
+import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.spy;
+import static org.mockito.Mockito.verify;
 
 /**
  * The main auto-configuration: beans, back-off, binding, validation. The contexts connect to a real
@@ -103,6 +112,37 @@ class RedisStreamClientAutoConfigurationTests {
 	}
 
 	@Test
+	void bindsTakeoverAndRebalancePropertiesAndBuildsTheClientWithThem() {
+		// The client has no getters for these options, so the test watches the builder the auto-configuration uses:
+		// every builder made on this thread is a spy that runs the real methods.
+		List<RecoverableStreamClient.Builder> builders = new ArrayList<>();
+		try (MockedStatic<RecoverableStreamClient> clients = mockStatic(RecoverableStreamClient.class,
+				CALLS_REAL_METHODS)) {
+			clients.when(() -> RecoverableStreamClient.builder(any(), anyString())).thenAnswer((call) -> {
+				RecoverableStreamClient.Builder builder = spy((RecoverableStreamClient.Builder) call.callRealMethod());
+				builders.add(builder);
+				return builder;
+			});
+			this.runner
+				.withPropertyValues("redis-stream-client.max-takeovers=5", "redis-stream-client.rebalance.enabled=true",
+						"redis-stream-client.rebalance.tolerance=0.5")
+				.run((context) -> {
+					RedisStreamClientProperties properties = context.getBean(RedisStreamClientProperties.class);
+					assertThat(properties.getMaxTakeovers()).isEqualTo(5);
+					assertThat(properties.getRebalance().isEnabled()).isTrue();
+					assertThat(properties.getRebalance().getTolerance()).isEqualTo(0.5);
+					assertThat(context.getBean(RecoverableStreamClient.class).isRunning()).isTrue();
+					assertThat(builders).singleElement().satisfies((builder) -> {
+						verify(builder).maxTakeovers(5);
+						verify(builder).rebalance(true);
+						verify(builder).rebalanceTolerance(0.5);
+						verify(builder).build();
+					});
+				});
+		}
+	}
+
+	@Test
 	void serviceNameDefaultsToTheApplicationName() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
@@ -148,9 +188,17 @@ class RedisStreamClientAutoConfigurationTests {
 		assertInvalid("redis-stream-client.lease-ttl=0s", "redis-stream-client.lease-ttl", "positive duration",
 				"e.g. 2s");
 		assertInvalid("redis-stream-client.lease-renewal-interval=2s", "redis-stream-client.lease-renewal-interval",
-				"renewed before they expire", "below the lease TTL");
+				"renewed before it expires", "below the lease TTL");
 		assertInvalid("redis-stream-client.max-owned-streams=0", "redis-stream-client.max-owned-streams",
 				"at least 1", "e.g. 10000");
+	}
+
+	@Test
+	void invalidTakeoverAndRebalancePropertiesFailStartupNamingThePropertyAndAFix() {
+		assertInvalid("redis-stream-client.max-takeovers=-1", "redis-stream-client.max-takeovers", "at least 0",
+				"e.g. 3");
+		assertInvalid("redis-stream-client.rebalance.tolerance=-0.5", "redis-stream-client.rebalance.tolerance",
+				"a fraction of 0 or more", "e.g. 0.2");
 	}
 
 	@Test

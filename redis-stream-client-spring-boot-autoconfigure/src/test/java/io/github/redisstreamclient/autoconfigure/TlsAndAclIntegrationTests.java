@@ -78,15 +78,16 @@ class TlsAndAclIntegrationTests {
 
 	@Test
 	void healthIsDownNamingTheGrantWhenTheClientLacksAPermissionAtRuntime() {
-		// Without INCR the client starts (nothing at start uses it) and fails on the first stream it leases.
-		redis.setUser(DocumentedAclRule.ownership(this.user, this.password, this.service).replace(" +incr ", " "));
+		// Without INCRBY the client starts (only assign.lua uses it, when LBS entries arrive) and fails on the first
+		// stream assigned to it. Not INCR: starting the session needs that.
+		redis.setUser(DocumentedAclRule.ownership(this.user, this.password, this.service).replace(" +incrby ", " "));
 		try (ConfigurableApplicationContext context = start()) {
 			LoadBalancerStream.of(redis.connectionFactory(), this.service).add(this.service + "-data-1");
 			HealthIndicator indicator = context.getBean("redisStreamClientHealthIndicator", HealthIndicator.class);
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> indicator.health().getStatus().equals(Status.DOWN));
 			assertThat(String.valueOf(indicator.health().getDetails().get("reason")))
-				.contains("Grant +incr or the @string category");
+				.contains("Grant +incrby or the @string category");
 		}
 	}
 

@@ -9,9 +9,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * UP while the client reads its Load Balancer Stream and renews its leases; DOWN once it terminated (its LBS reader
+ * UP while the client reads its Load Balancer Stream and renews its session; DOWN once it terminated (its LBS reader
  * ran out of retries, or Redis denied a permission: the reason says which and what to grant), was closed, or has
- * not renewed its leases for longer than the lease TTL.
+ * not renewed its session for longer than the lease TTL.
  */
 public class RedisStreamClientHealthIndicator extends AbstractHealthIndicator {
 
@@ -41,7 +41,7 @@ public class RedisStreamClientHealthIndicator extends AbstractHealthIndicator {
 			builder.down().withDetail("reason", "client not running");
 		}
 		else if (renewalAge != null && renewalAge.compareTo(this.client.leaseTtl()) > 0) {
-			builder.down().withDetail("reason", "leases not renewed for longer than the lease TTL");
+			builder.down().withDetail("reason", "session not renewed for longer than the lease TTL");
 		}
 		else {
 			builder.up();

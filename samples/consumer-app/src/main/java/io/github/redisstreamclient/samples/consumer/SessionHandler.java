@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Processes each session stream this instance is given, and lets go of one that another instance took over.
+ * Processes each session stream this instance is given, and lets go of one that another instance took over (or that
+ * rebalancing gave away, when it is enabled).
  */
 @Component
 public class SessionHandler {
@@ -25,7 +26,7 @@ public class SessionHandler {
 	@StreamAdded
 	public void onSession(StreamAddedEvent event) {
 		logger.info("Processing {} for user {}{}", event.streamName(), event.info().get("user_id"),
-				event.claimed() ? " (taken over from a consumer that died)" : "");
+				event.claimed() ? " (taken over from another instance)" : "");
 		// Read and handle the data stream here; this runs on a handler thread and may take minutes.
 		this.processed.add(event.streamName());
 		event.done();

@@ -40,7 +40,9 @@ public final class DemoConsumer {
 	private DemoConsumer(LettuceConnectionFactory redis, String service, String name) {
 		this.client = RecoverableStreamClient.builder(redis, service)
 			.consumerId(name)
-			// A short lease makes failover quick enough to watch: a dead consumer's streams move after about 1 s.
+			// A short TTL of the consumer's session makes failover quick enough to watch: a dead consumer's streams
+			// move after about 1 s. The idle time must exceed twice the TTL; after it, the names of dead consumers
+			// leave the group.
 			.leaseTtl(Duration.ofSeconds(1))
 			.lbsIdleTime(Duration.ofSeconds(3))
 			// The sweep backs up keyspace notifications, for a Redis that refuses CONFIG SET.

@@ -146,7 +146,7 @@ public final class FailoverDemo {
 			}
 			case "DISOWNED" -> {
 				endOwnership(consumer, f[1], t);
-				event(t, consumer, "LOST", f[1] + ": its lease lapsed and another consumer took it");
+				event(t, consumer, "LOST", f[1] + ": its session lapsed and another consumer took it");
 			}
 			case "HANDOFF" -> {
 				endOwnership(consumer, f[1], t);
@@ -198,7 +198,7 @@ public final class FailoverDemo {
 		// Mid-work, so that its death strands streams the others must claim.
 		await(() -> now() >= KILL_AFTER_SECONDS && !heldBy(victim.name()).isEmpty(), Duration.ofSeconds(20));
 		double t = now();
-		victim.process().destroyForcibly(); // SIGKILL: no shutdown hook, no handoff; its leases just stop renewing
+		victim.process().destroyForcibly(); // SIGKILL: no shutdown hook, no handoff; its session just stops being renewed
 		victim.process().waitFor();
 		victim.reader().join(); // what it reported just before dying still counts
 		synchronized (this) {
