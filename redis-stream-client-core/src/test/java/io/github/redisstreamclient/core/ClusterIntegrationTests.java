@@ -69,7 +69,7 @@ class ClusterIntegrationTests {
 	}
 
 	@Test
-	void masterFailoverLosesNoEntryAndLeasesKeepRenewing() {
+	void masterFailoverLosesNoEntryAndTheSessionKeepsRenewing() {
 		LettuceConnectionFactory factory = cluster.connectionFactory();
 		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
 		try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a",
@@ -79,7 +79,7 @@ class ClusterIntegrationTests {
 				lbs.add("stream-" + i);
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 20);
-			// Replication is asynchronous: make sure the replica has the leases and the pending list.
+			// Replication is asynchronous: make sure the replica has the owner hash and the pending list.
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> lengthOnReplica() == 20L);
 
@@ -98,13 +98,16 @@ class ClusterIntegrationTests {
 
 	@Test
 	void everyNodeReplicasIncludedPublishesExpiredEventsSoAPromotedReplicaNeedsNoSweep() {
-		for (RedisServer node : cluster.nodes()) {
+		// Another test may have killed a master: its replica took over, the dead node stays down.
+		List<RedisServer> nodes = cluster.nodes().stream().filter(RedisServer::isRunning).toList();
+		assertThat(nodes).hasSizeGreaterThanOrEqualTo(5);
+		for (RedisServer node : nodes) {
 			node.command("CONFIG", "SET", "notify-keyspace-events", "");
 		}
 		try (TestConsumer consumer = TestConsumer.start(cluster.connectionFactory(), this.service, "flags",
 				(b) -> b.sweepInterval(Duration.ofMinutes(5)))) {
 			assertThat(consumer.client.expiryDetection()).isEqualTo("notifications+sweep");
-			for (RedisServer node : cluster.nodes()) {
+			for (RedisServer node : nodes) {
 				String flags = String.valueOf(((List<?>) node.command("CONFIG", "GET", "notify-keyspace-events")).get(1));
 				assertThat(flags).as("flags of %s", node).contains("E").containsAnyOf("x", "A");
 			}

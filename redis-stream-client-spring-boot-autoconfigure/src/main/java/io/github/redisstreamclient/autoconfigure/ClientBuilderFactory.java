@@ -86,7 +86,11 @@ final class ClientBuilderFactory {
 		atLeastOne("max-owned-streams", properties.getMaxOwnedStreams(), "10000");
 		positive("sweep-interval", properties.getSweepInterval(), "10s");
 		atLeastOne("handlers.threads", properties.getHandlers().getThreads(), "8");
-		PropertyChecks.atLeast(PREFIX + "max-takeovers", properties.getMaxTakeovers(), 0, "3");
+		if (properties.getMaxTakeovers() < 0) {
+			throw new InvalidRedisStreamClientPropertyException(PREFIX + "max-takeovers", properties.getMaxTakeovers(),
+					"it must be 0 (never dead-letter a stream) or a number of takeovers from dead consumers",
+					"Set redis-stream-client.max-takeovers to e.g. 3 (the default), or 0 to never dead-letter");
+		}
 		double tolerance = properties.getRebalance().getTolerance();
 		if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
 			throw new InvalidRedisStreamClientPropertyException(PREFIX + "rebalance.tolerance", tolerance,

@@ -195,8 +195,8 @@ class RedisStreamClientAutoConfigurationTests {
 
 	@Test
 	void invalidTakeoverAndRebalancePropertiesFailStartupNamingThePropertyAndAFix() {
-		assertInvalid("redis-stream-client.max-takeovers=-1", "redis-stream-client.max-takeovers", "at least 0",
-				"e.g. 3");
+		assertInvalid("redis-stream-client.max-takeovers=-1", "redis-stream-client.max-takeovers",
+				"0 (never dead-letter a stream)", "e.g. 3");
 		assertInvalid("redis-stream-client.rebalance.tolerance=-0.5", "redis-stream-client.rebalance.tolerance",
 				"a fraction of 0 or more", "e.g. 0.2");
 	}

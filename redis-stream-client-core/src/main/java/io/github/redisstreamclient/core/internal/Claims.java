@@ -52,8 +52,8 @@ public final class Claims {
 	/** Entries claimed per script call. */
 	private final int batch;
 
-	/** Gone consumers whose claims wait for the restart grace to pass (worker thread only). */
-	private final java.util.Set<String> waiting = new java.util.HashSet<>();
+	/** Gone consumers whose claims wait for the restart grace to pass. */
+	private final java.util.Set<String> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	public Claims(Ownership ownership, DeadConsumerDetector detector, RestartGrace grace, boolean autoClaim,
 			int batch) {
@@ -73,7 +73,9 @@ public final class Claims {
 		int recovered = claimFrom(this.ownership.consumerId(), Long.MAX_VALUE, epoch, 0);
 		for (GroupMember member : this.ownership.store().census(Duration.ZERO)) {
 			if (member.dead() && !member.name().equals(this.ownership.consumerId())) {
-				recovered += claimDead(member.name(), 0, false);
+				if (!waitForRestartGrace(() -> claimDead(member.name(), 0), member.name())) {
+					recovered += claimDead(member.name(), 0);
+				}
 			}
 		}
 		this.ownership.metrics().recovery(System.nanoTime() - start);
@@ -87,27 +89,38 @@ public final class Claims {
 	 * that {@code closed} released its streams: they are taken at once, also just after a Redis restart.
 	 */
 	public void consumerGone(String consumer, long detectedAtNanos, boolean closed) {
+		if (!closed && waitForRestartGrace(() -> consumerGone(consumer, detectedAtNanos, false), consumer)) {
+			return;
+		}
 		if (!this.autoClaim) {
 			announceExpired(consumer);
 			return;
 		}
-		claimDead(consumer, detectedAtNanos, closed);
+		claimDead(consumer, detectedAtNanos);
 	}
 
-	private int claimDead(String consumer, long detectedAtNanos, boolean closed) {
-		Duration wait = closed ? Duration.ZERO : this.grace.remaining();
-		if (!wait.isZero()) {
-			// Once per consumer: the sweep keeps finding it meanwhile.
-			if (this.waiting.add(consumer)) {
-				logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
-						consumer, wait.toMillis());
-				this.detector.execute(() -> {
-					this.waiting.remove(consumer);
-					claimDead(consumer, detectedAtNanos, false);
-				}, wait);
-			}
-			return 0;
+	/**
+	 * Whether Redis restarted moments ago, so that claims from {@code consumer} (and telling the listener its
+	 * streams expired) must wait for live owners to renew; {@code retry} is then scheduled once for after the grace.
+	 */
+	private boolean waitForRestartGrace(Runnable retry, String consumer) {
+		Duration wait = this.grace.remaining();
+		if (wait.isZero()) {
+			return false;
 		}
+		// Once per consumer: the sweep keeps finding it meanwhile.
+		if (this.waiting.add(consumer)) {
+			logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
+					consumer, wait.toMillis());
+			this.detector.execute(() -> {
+				this.waiting.remove(consumer);
+				retry.run();
+			}, wait);
+		}
+		return true;
+	}
+
+	private int claimDead(String consumer, long detectedAtNanos) {
 		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
 		GroupMember gone = census.stream().filter((m) -> m.name().equals(consumer)).findFirst().orElse(null);
 		if (gone == null || gone.live() || gone.pending() == 0) {
@@ -170,8 +183,9 @@ public final class Claims {
 	}
 
 	/**
-	 * Released streams: a consumer below its fair share claims up to its room at once; after the pause anyone
-	 * claims what is still released.
+	 * Released streams: a consumer below its fair share claims up to its room at once and again after the pause;
+	 * after a second pause anyone (the releaser included) claims what is still released. The releaser does not take
+	 * its own release back before that, so that rebalancing does not undo itself.
 	 */
 	public void streamsReleased(String releaser, List<String> entryIds, long detectedAtNanos) {
 		List<String> wanted = entryIds.stream().filter((id) -> !this.ownership.registry().holds(id)).toList();
@@ -184,16 +198,25 @@ public final class Claims {
 			}
 			return;
 		}
-		if (!releaser.equals(this.ownership.consumerId())) {
-			List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
-			long streams = census.stream().filter(GroupMember::live).mapToLong(GroupMember::pending).sum();
-			int live = (int) census.stream().filter(GroupMember::live).count();
-			long room = FairShare.room(this.ownership.registry().size(), streams, live);
-			if (room > 0) {
-				claimEntries(wanted.subList(0, (int) Math.min(room, wanted.size())), detectedAtNanos);
-			}
+		boolean mine = releaser.equals(this.ownership.consumerId());
+		if (!mine) {
+			claimReleasedUpToFairShare(wanted, detectedAtNanos);
+			this.detector.execute(() -> claimReleasedUpToFairShare(wanted, detectedAtNanos), PAUSE);
 		}
-		this.detector.execute(() -> claimEntries(wanted, detectedAtNanos), PAUSE);
+		// Whatever nobody below its share took: anyone, the releaser included, so that nothing stays released.
+		this.detector.execute(() -> claimEntries(wanted, detectedAtNanos), PAUSE.multipliedBy(2));
+	}
+
+	/** Claims released entries up to this consumer's fair share of the live consumers' streams. */
+	private void claimReleasedUpToFairShare(List<String> entryIds, long detectedAtNanos) {
+		List<String> wanted = entryIds.stream().filter((id) -> !this.ownership.registry().holds(id)).toList();
+		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
+		long streams = census.stream().filter(GroupMember::live).mapToLong(GroupMember::pending).sum();
+		int live = (int) census.stream().filter(GroupMember::live).count();
+		long room = FairShare.room(this.ownership.registry().size(), streams, live);
+		if (room > 0 && !wanted.isEmpty()) {
+			claimEntries(wanted.subList(0, (int) Math.min(room, wanted.size())), detectedAtNanos);
+		}
 	}
 
 	/** Claims these entries where their owner is gone or they were released; returns how many it won. */

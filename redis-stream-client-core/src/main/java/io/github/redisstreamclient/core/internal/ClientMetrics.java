@@ -21,7 +21,7 @@ public interface ClientMetrics {
 	default void claim(String outcome, int count) {
 	}
 
-	/** Lease renewals: {@code outcome} is {@code renewed}, {@code resumed}, {@code lost} or {@code failed}. */
+	/** Session renewals: {@code outcome} is {@code renewed}, {@code restarted} (the session had lapsed) or {@code failed}. */
 	default void renewals(String outcome, int count) {
 	}
 
@@ -31,11 +31,14 @@ public interface ClientMetrics {
 	default void disowned() {
 	}
 
-	/** An expired lease was noticed: {@code source} is {@code notification}, {@code sweep} or {@code handoff}. */
+	/**
+	 * A gone consumer or released streams were noticed: {@code source} is {@code notification}, {@code sweep},
+	 * {@code handoff} or {@code release}.
+	 */
 	default void expirationDetected(String source) {
 	}
 
-	/** From the moment an expired or handed-off lease was noticed to the moment this consumer holds it. */
+	/** From the moment a gone consumer or a release was noticed to the moment this consumer holds the stream. */
 	default void failoverLatency(long nanos) {
 	}
 

@@ -42,22 +42,22 @@ public final class MicrometerClientMetrics implements ClientMetrics {
 		this.registry = registry;
 		this.tags = Tags.of("service", service);
 		this.assignments = counter("assignments", "LBS entries assigned to this consumer");
-		this.disowned = counter("disowned", "Leases lost to another consumer");
-		this.deadLettered = counter("lbs.dead.lettered", "Malformed LBS entries moved to the dead-letter stream");
+		this.disowned = counter("disowned", "Streams this consumer lost to another consumer, or released by rebalancing");
+		this.deadLettered = counter("lbs.dead.lettered", "LBS entries moved to the dead-letter stream: malformed, or poison streams");
 		this.dropped = counter("notifications.dropped", "Notifications dropped because the listener queue was full");
 		this.listenerErrors = counter("listener.errors", "Notifications whose listener threw");
 		this.renewalLatency = Timer.builder(PREFIX + "lease.renewal.latency")
-			.description("Duration of one batch lease renewal call")
+			.description("Duration of one session renewal (one command per consumer, whatever it holds)")
 			.tags(this.tags)
 			.publishPercentileHistogram()
 			.register(registry);
 		this.failoverLatency = Timer.builder(PREFIX + "failover.latency")
-			.description("From noticing an expired or handed-off lease to holding it")
+			.description("From noticing a dead, closed or releasing consumer to holding one of its streams")
 			.tags(this.tags)
 			.publishPercentileHistogram()
 			.register(registry);
 		this.recovery = Timer.builder(PREFIX + "recovery")
-			.description("Startup recovery of idle LBS entries")
+			.description("Startup recovery: what an earlier process under this id and dead consumers held")
 			.tags(this.tags)
 			.register(registry);
 	}
@@ -69,7 +69,7 @@ public final class MicrometerClientMetrics implements ClientMetrics {
 	@Override
 	public void ownedStreams(Supplier<Number> count) {
 		Gauge.builder(PREFIX + "streams.owned", count)
-			.description("Streams this consumer holds a lease on")
+			.description("Streams this consumer owns")
 			.tags(this.tags)
 			.register(this.registry);
 	}
