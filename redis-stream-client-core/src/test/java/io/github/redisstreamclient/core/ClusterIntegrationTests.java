@@ -42,7 +42,9 @@ class ClusterIntegrationTests {
 	void ownershipAndFailoverOnTheClusterUseKeyeventNotifications() {
 		LettuceConnectionFactory factory = cluster.connectionFactory();
 		try (ConsumerProcesses processes = new ConsumerProcesses()) {
-			ConsumerProcesses.Handle owner = processes.startOnCluster(cluster.nodes().get(0), this.service, "owner",
+			// Any live node: another test may have killed a master.
+			RedisServer seed = cluster.nodes().stream().filter(RedisServer::isRunning).findFirst().orElseThrow();
+			ConsumerProcesses.Handle owner = processes.startOnCluster(seed, this.service, "owner",
 					Duration.ofSeconds(1), false);
 			LoadBalancerStream.of(factory, this.service).add("session-1");
 			owner.awaitLine((line) -> line.startsWith("STREAM_ADDED session-1"), Duration.ofSeconds(10));

@@ -110,8 +110,8 @@ public final class Claims {
 		}
 		// Once per consumer: the sweep keeps finding it meanwhile.
 		if (this.waiting.add(consumer)) {
-			logger.info("Redis restarted moments ago: claims of {}'s streams wait {} ms for live owners to renew",
-					consumer, wait.toMillis());
+			logger.info("Redis restarted or was unreachable moments ago: claims of {}'s streams wait {} ms for live "
+					+ "owners to renew", consumer, wait.toMillis());
 			this.detector.execute(() -> {
 				this.waiting.remove(consumer);
 				retry.run();

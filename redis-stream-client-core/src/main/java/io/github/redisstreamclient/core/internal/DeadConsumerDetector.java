@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.github.redisstreamclient.core.KeyspaceNotifications;
@@ -113,11 +113,14 @@ public final class DeadConsumerDetector {
 		this.metrics = metrics;
 		this.handler = handler;
 		this.expiredChannel = "__keyevent@" + database() + "__:expired";
-		this.worker = Executors.newSingleThreadScheduledExecutor((task) -> {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "rsc-claims-" + consumerId);
 			thread.setDaemon(true);
 			return thread;
 		});
+		// Delayed work (a claim round after a pause, a retry) is dropped on stop: close() must not wait for it.
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.worker = executor;
 	}
 
 	/** Configures and subscribes; fails only in {@link KeyspaceNotifications#FORCE} mode when CONFIG is refused. */

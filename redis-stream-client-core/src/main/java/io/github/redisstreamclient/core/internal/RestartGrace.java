@@ -17,7 +17,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * Two signals: the server's {@code uptime_in_seconds} ({@code INFO server}; the smallest over a cluster's nodes),
  * and this client seeing Redis return (its renewals failed and then got through, or its own session was gone).
- * Where {@code INFO} is refused the second serves alone.
+ * Where {@code INFO} is refused the second serves alone. The second also covers a Redis that paused or stalled
+ * longer than the TTL ({@code CLIENT PAUSE}, a slow disk): every session lapsed then too, and the owners are alive.
  */
 public final class RestartGrace {
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -58,11 +58,14 @@ public final class SessionRenewer {
 		this.interval = interval;
 		this.metrics = metrics;
 		this.events = events;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, "rsc-renew-" + consumerId);
 			thread.setDaemon(true);
 			return thread;
 		});
+		// Delayed work (a claim round after a pause, a retry) is dropped on stop: close() must not wait for it.
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.scheduler = executor;
 	}
 
 	/** Starts the session (on the caller's thread: {@code start()} fails when Redis refuses) and the ticks. */
