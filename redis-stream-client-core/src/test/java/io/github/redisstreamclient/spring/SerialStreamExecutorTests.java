@@ -58,7 +58,8 @@ class SerialStreamExecutorTests {
 			executor.execute("fast", otherRan::countDown);
 
 			assertThat(otherRan.await(2, TimeUnit.SECONDS)).isTrue();
-			assertThat(executor.busyKeys()).isEqualTo(1);
+			// The fast key's drain lets go of the key just after its task ran.
+			await().atMost(Duration.ofSeconds(2)).until(() -> executor.busyKeys() == 1);
 			release.countDown();
 			await().atMost(Duration.ofSeconds(5)).until(() -> executor.busyKeys() == 0);
 		}
