@@ -274,24 +274,38 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private void handOff() {
 		List<Lease> leaving = new ArrayList<>(this.registry.all());
-		try {
+		// Each step on its own, so that a refused release does not keep the others from hearing that this consumer
+		// left; but when Redis does not answer, the rest would only wait out a command timeout each.
+		boolean reachable = handOffStep("releasing " + leaving.size() + " stream(s) (release.lua)", () -> {
 			int released = this.ownership.operations().release(leaving, null);
-			this.store.endSession(this.renewer.epoch());
-			this.detector.announceClosed();
 			if (released > 0) {
 				logger.info("Consumer {} handed off {} stream(s)", this.id, released);
 			}
-		}
-		catch (RuntimeException ex) {
-			String denied = AclDenials.explain(ex, "handing off streams on close (release.lua, session-end.lua, "
-					+ "PUBLISH to '" + this.keys.releasedChannel() + "')");
-			logger.warn("Handing off {} stream(s) failed, they fail over when the session expires: {}",
-					leaving.size(), (denied != null) ? denied : ex.toString());
+		});
+		reachable = reachable && handOffStep("ending the session (session-end.lua)",
+				() -> this.store.endSession(this.renewer.epoch()));
+		if (reachable) {
+			handOffStep("announcing the close (PUBLISH to '" + this.keys.releasedChannel() + "')",
+					this.detector::announceClosed);
 		}
 		for (Lease lease : leaving) {
 			if (lease.end(Lease.State.RELEASED)) {
 				this.registry.remove(lease);
 			}
+		}
+	}
+
+	/** Runs one step of the handoff; false when Redis did not answer (as opposed to answering with an error). */
+	private boolean handOffStep(String doing, Runnable step) {
+		try {
+			step.run();
+			return true;
+		}
+		catch (RuntimeException ex) {
+			String denied = AclDenials.explain(ex, "handing off streams on close: " + doing);
+			logger.warn("Consumer {}: {} failed; what was not handed off fails over when the session expires: {}",
+					this.id, doing, (denied != null) ? denied : ex.toString());
+			return denied != null || GroupReader.causedBy(ex, "ERR");
 		}
 	}
 

@@ -52,6 +52,8 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 	 */
 	private volatile boolean unrecorded;
 
+	private volatile long readEpoch;
+
 	public Assignments(Ownership ownership, int batchSize, LongSupplier epoch, BooleanSupplier running) {
 		this.ownership = ownership;
 		this.batchSize = batchSize;
@@ -72,6 +74,9 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 		if (this.unrecorded) {
 			recordOwnPending();
 		}
+		// The epoch the next batch is recorded under: if the session lapses and restarts meanwhile, assign.lua finds
+		// it changed and checks each entry is still pending here (another consumer may have claimed and finished it).
+		this.readEpoch = this.epoch.getAsLong();
 		long wanted = this.batchSize;
 		if (!this.underLoad) {
 			try {
@@ -89,6 +94,8 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 	@Override
 	public void unused(int count) {
 		this.ownership.registry().returnPermits(count);
+		// The read failed, but Redis may have delivered entries whose answer never arrived.
+		this.unrecorded = true;
 	}
 
 	/**
@@ -122,6 +129,7 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 		try {
 			String from = "-";
 			int recorded = 0;
+			int skipped = 0;
 			while (true) {
 				PendingMessages page = this.ownership.redis()
 					.opsForStream()
@@ -146,13 +154,17 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 				int permits = this.ownership.registry().tryReservePermits(orphans.size());
 				record(orphans.subList(0, permits), permits);
 				recorded += permits;
+				skipped += orphans.size() - permits;
 				if (page.size() < PAGE) {
 					break;
 				}
 				from = nextId(page.get(page.size() - 1).getIdAsString());
 			}
-			this.unrecorded = false;
-			logger.info("Recorded {} stream(s) left pending without owner by a failed LBS batch", recorded);
+			// At max-owned-streams some wait for room: look again before the next read.
+			this.unrecorded = skipped > 0;
+			if (recorded > 0) {
+				logger.info("Recorded {} stream(s) left pending without owner by a failed LBS read or batch", recorded);
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Recording the streams a failed LBS batch left pending failed, trying again before the next "
@@ -183,7 +195,7 @@ public final class Assignments implements GroupReader.ReadCount, GroupReader.Bat
 			if (entryIds.isEmpty()) {
 				return;
 			}
-			long[] tokens = this.ownership.store().assign(entryIds, this.epoch.getAsLong());
+			long[] tokens = this.ownership.store().assign(entryIds, this.readEpoch);
 			for (int i = 0; i < tokens.length; i++) {
 				if (tokens[i] < 0) {
 					continue;

@@ -255,7 +255,7 @@ public final class Claims {
 				else if (!result.claimed()) {
 					held++;
 				}
-				else if (accept(result, detectedAtNanos) != null) {
+				else if (acceptSafely(result, detectedAtNanos)) {
 					won++;
 				}
 			}
@@ -270,6 +270,29 @@ public final class Claims {
 			this.ownership.metrics().claim("lost", held);
 		}
 		return won;
+	}
+
+	/**
+	 * {@link #accept(ClaimResult, long)}, and when it fails (Redis refused the dead letter or the done) the entry is
+	 * released again, so that it is not left owned here in Redis and held nowhere.
+	 */
+	private boolean acceptSafely(ClaimResult result, long detectedAtNanos) {
+		try {
+			return accept(result, detectedAtNanos) != null;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Taking claimed entry {} failed, releasing it again: {}", result.entryId(), ex.toString());
+			try {
+				this.ownership.store()
+					.release(List.of(this.ownership.newLease(new StreamRef("", result.entryId()), Map.of(),
+							result.token())));
+			}
+			catch (RuntimeException again) {
+				logger.warn("Releasing {} failed too; it is claimed again when this consumer restarts: {}",
+						result.entryId(), again.toString());
+			}
+			return false;
+		}
 	}
 
 	/**

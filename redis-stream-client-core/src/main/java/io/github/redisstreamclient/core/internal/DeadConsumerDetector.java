@@ -185,7 +185,7 @@ public final class DeadConsumerDetector {
 		if (parts.length >= 2 && parts[0].equals(CLOSED) && !parts[1].equals(this.consumerId)) {
 			consumerGone(parts[1], HANDOFF, now);
 		}
-		else if (parts.length == 3 && parts[0].equals(RELEASED)) {
+		else if (parts.length == 3 && parts[0].equals(RELEASED) && !parts[1].equals(this.consumerId)) {
 			List<String> entryIds = List.of(parts[2].split(","));
 			String releaser = parts[1];
 			this.metrics.expirationDetected("release");
@@ -206,11 +206,24 @@ public final class DeadConsumerDetector {
 		this.redis.convertAndSend(this.keys.releasedChannel(), CLOSED + "\n" + this.consumerId);
 	}
 
-	/** Announces streams this consumer released. */
+	/**
+	 * Announces streams this consumer released, and queues this consumer's own last round for them (whoever has room
+	 * takes what nobody took), which does not depend on the announcement: when pub/sub loses it, the streams still
+	 * find an owner.
+	 */
 	public void announceReleased(List<String> entryIds) {
-		if (!entryIds.isEmpty()) {
+		if (entryIds.isEmpty()) {
+			return;
+		}
+		long now = System.nanoTime();
+		execute(() -> this.handler.streamsReleased(this.consumerId, entryIds, now));
+		try {
 			this.redis.convertAndSend(this.keys.releasedChannel(),
 					RELEASED + "\n" + this.consumerId + "\n" + String.join(",", entryIds));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Announcing {} released stream(s) failed; this consumer takes them back if nobody else does: {}",
+					entryIds.size(), ex.toString());
 		}
 	}
 
@@ -240,12 +253,12 @@ public final class DeadConsumerDetector {
 		}
 		catch (RuntimeException ex) {
 			// The sweep finds dead consumers again while they have streams to claim.
-			String denied = AclDenials.explain(ex, "claiming streams");
+			String denied = AclDenials.explain(ex, "claiming streams, the sweep or its upkeep");
 			if (denied != null) {
-				logger.error("Claiming streams failed: {}", denied);
+				logger.error("A task of the claims worker failed: {}", denied);
 			}
 			else {
-				logger.warn("Claiming streams failed: {}", ex.toString());
+				logger.warn("A task of the claims worker failed: {}", ex.toString());
 			}
 		}
 	}
@@ -277,12 +290,13 @@ public final class DeadConsumerDetector {
 		if (!this.running) {
 			return;
 		}
-		recheckNotifications(false);
+		// A periodic task that throws is never run again: each step fails on its own.
+		runSafely(() -> recheckNotifications(false));
 		if (this.clusterPubSub != null) {
-			this.clusterPubSub.refresh();
+			runSafely(this.clusterPubSub::refresh);
 		}
-		applyToClusterNodes();
-		this.handler.periodic();
+		runSafely(this::applyToClusterNodes);
+		runSafely(this.handler::periodic);
 	}
 
 	/**
@@ -405,6 +419,12 @@ public final class DeadConsumerDetector {
 						+ (denied ? " (" + AclDenials.grant("config|set") + " +config|get)" : "") + ": "
 						+ rootMessage(ex), ex);
 			}
+			if (!denied && !isErrorReply(ex)) {
+				// Redis away or slow: not a refusal. Checked again at the next periodic check.
+				logger.warn("Cannot read or set notify-keyspace-events now ({}); trying again in {} ms, the sweep "
+						+ "covers meanwhile", ex.toString(), this.notificationCheckInterval.toMillis());
+				return false;
+			}
 			this.configRefused = true;
 			if (denied) {
 				// The least-privilege rule leaves CONFIG out on purpose (CONFIG GET reads every setting).
@@ -438,6 +458,16 @@ public final class DeadConsumerDetector {
 			}
 		}
 		return (flags != null) ? flags : "";
+	}
+
+	/** Whether Redis answered with an error (CONFIG renamed away, an unknown setting), not whether it was reachable. */
+	private static boolean isErrorReply(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof io.lettuce.core.RedisCommandExecutionException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String rootMessage(Throwable error) {

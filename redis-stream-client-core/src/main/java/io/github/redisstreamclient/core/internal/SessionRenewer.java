@@ -50,6 +50,9 @@ public final class SessionRenewer {
 
 	private boolean retryScheduled;
 
+	/** A reconcile of every held stream is due (the session lapsed) and has not completed yet. */
+	private boolean fullReconcileDue;
+
 	public SessionRenewer(String consumerId, OwnershipStore store, LeaseRegistry registry, int batchSize,
 			Duration interval, ClientMetrics metrics, Events events) {
 		this.store = store;
@@ -131,10 +134,13 @@ public final class SessionRenewer {
 		if (returned) {
 			this.events.redisReturned();
 		}
+		this.fullReconcileDue |= !renewed;
 		try {
-			reconcile(renewed ? finishing() : new ArrayList<>(this.registry.all()));
+			reconcile(this.fullReconcileDue ? new ArrayList<>(this.registry.all()) : finishing());
+			this.fullReconcileDue = false;
 		}
 		catch (RuntimeException ex) {
+			// Again at the next tick, all of it: streams taken over meanwhile must not stay unnoticed.
 			failed(ex);
 			return;
 		}

@@ -93,8 +93,10 @@ class OwnershipScriptsIntegrationTests {
 		assertThat(tokens[0]).isGreaterThan(epoch);
 		assertThat(tokens[1]).isEqualTo(tokens[0] + 1);
 		assertThat(owner(first)).isEqualTo("consumer-a:" + tokens[0]);
-		// Assigning again changes nothing: it is owned.
-		assertThat(this.a.assign(List.of(first), epoch)).containsExactly(-1);
+		// Run again (its answer was lost): the same token, nothing changes. For another consumer: not its own.
+		assertThat(this.a.assign(List.of(first), epoch)).containsExactly(tokens[0]);
+		assertThat(this.b.assign(List.of(first), this.b.startSession())).containsExactly(-1);
+		assertThat(owner(first)).isEqualTo("consumer-a:" + tokens[0]);
 	}
 
 	@Test
@@ -143,12 +145,22 @@ class OwnershipScriptsIntegrationTests {
 		long token = this.a.assign(List.of(id), epoch)[0];
 		assertThat(this.a.release(List.of(lease("consumer-a", id, token)))).containsExactly(1);
 		assertThat(owner(id)).isEqualTo("released:" + token);
-		// Releasing twice: no longer the caller's.
-		assertThat(this.a.release(List.of(lease("consumer-a", id, token)))).containsExactly(0);
+		// Run again (its answer was lost): released all the same. With another token: not the caller's.
+		assertThat(this.a.release(List.of(lease("consumer-a", id, token)))).containsExactly(1);
+		assertThat(this.a.release(List.of(lease("consumer-a", id, token - 1)))).containsExactly(0);
 
 		OwnershipStore.ClaimPage page = this.b.claimEntries(List.of(id));
 		assertThat(page.results()).singleElement().satisfies((result) -> assertThat(result.claimed()).isTrue());
 		assertThat(deliveries(id)).isEqualTo(1);
+		// The same claim run again after its answer was lost: the same token, the fields, nothing counted.
+		OwnershipStore.ClaimPage again = this.b.claimEntries(List.of(id));
+		assertThat(again.results()).singleElement().satisfies((result) -> {
+			assertThat(result.token()).isEqualTo(page.results().get(0).token());
+			assertThat(result.fields().toStrings()).containsKey("lbs-input");
+		});
+		assertThat(deliveries(id)).isEqualTo(1);
+		// Another consumer's claim of a stream whose owner lives: nothing.
+		assertThat(this.a.claimEntries(List.of(id)).claimedCount()).isZero();
 	}
 
 	@Test

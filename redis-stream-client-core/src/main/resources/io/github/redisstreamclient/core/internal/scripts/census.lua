@@ -9,7 +9,12 @@
 -- the LBS name as hash tag, so on Redis Cluster they live in the same slot as KEYS[1].
 local ok, consumers = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
 if not ok then
-  return {}
+  -- No group or no stream yet: nobody to look at. Anything else (a refused permission) is the caller's to see.
+  local message = type(consumers) == 'table' and consumers.err or tostring(consumers)
+  if string.find(message, 'NOGROUP', 1, true) or string.find(message, 'no such key', 1, true) then
+    return {}
+  end
+  return redis.error_reply(message)
 end
 local removeAfter = tonumber(ARGV[3])
 local census = {}

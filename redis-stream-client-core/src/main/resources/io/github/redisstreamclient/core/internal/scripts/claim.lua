@@ -14,7 +14,9 @@
 -- Returns {status, last entry id looked at ('' if none), reply per entry looked at...}
 --   status 1: the consumer is alive (mode 'consumer'), nothing was looked at
 --   {id, token, fields, deliveries, poison 1/0}   claimed (token > 0); deliveries as before this claim
---   {id, 0}                                       not claimable: its owner lives, or it is the caller's own
+--   {id, 0}                                       not claimable: its owner lives
+-- In mode 'ids' an entry the caller owns already comes back as claimed with its token: the caller asks only for
+-- entries it does not hold, so this is a claim whose answer was lost, run again.
 --   {id, -1}                                      finished: acknowledged, or deleted
 local group, me, prefix = ARGV[1], ARGV[2], ARGV[3]
 local maxTakeovers, limit, mode = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
@@ -63,7 +65,7 @@ for _, candidate in ipairs(candidates) do
     replies[#replies + 1] = {id, -1}
   else
     local owner = redis.call('HGET', KEYS[2], id)
-    local graceful, claimable = false, false
+    local graceful, claimable, already = false, false, nil
     if owner and string.sub(owner, 1, 9) == 'released:' then
       graceful, claimable = true, true
     else
@@ -75,11 +77,23 @@ for _, candidate in ipairs(candidates) do
         claimable = false
       elseif holder == me then
         claimable = mode == 'consumer' and (owner == false or tonumber(token) < startEpoch)
+        if mode == 'ids' and owner then
+          -- Claimed by the caller before, and the answer was lost: the same token again.
+          already = tonumber(token)
+        end
       else
         claimable = not alive(holder)
       end
     end
-    if not claimable then
+    if already then
+      local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
+      if entry then
+        replies[#replies + 1] = {id, already, entry[2], deliveries, 0}
+        claimed = claimed + 1
+      else
+        replies[#replies + 1] = {id, -1}
+      end
+    elseif not claimable then
       replies[#replies + 1] = {id, 0}
     else
       local result

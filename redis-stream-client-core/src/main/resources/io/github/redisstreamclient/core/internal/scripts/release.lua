@@ -7,8 +7,12 @@
 local results = {}
 for a = 2, #ARGV, 2 do
   local id, token = ARGV[a], ARGV[a + 1]
-  if redis.call('HGET', KEYS[1], id) == ARGV[1] .. ':' .. token then
+  local owner = redis.call('HGET', KEYS[1], id)
+  if owner == ARGV[1] .. ':' .. token then
     redis.call('HSET', KEYS[1], id, 'released:' .. token)
+    results[#results + 1] = 1
+  elseif owner == 'released:' .. token then
+    -- Released by this very call before its answer was lost.
     results[#results + 1] = 1
   else
     results[#results + 1] = 0
