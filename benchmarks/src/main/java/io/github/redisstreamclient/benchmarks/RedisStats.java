@@ -17,12 +17,13 @@ record RedisStats(long atNanos, Map<String, Long> calls, Map<String, Long> usec,
 			"flushall", "xinfo|groups", "xpending", "client|list", "memory|usage");
 
 	/**
-	 * Commands that, in these scenarios, only run inside the contenders' Lua scripts (our renew/acquire/claim scripts,
-	 * RedisLockRegistry's and Redisson's lock scripts). commandstats counts them as well as the EVALSHA that ran
-	 * them; round trips leave them out, "commands executed" keeps them.
+	 * Commands that, in these scenarios, only run inside the contenders' Lua scripts (our session, assign, claim,
+	 * census and sweep-turn scripts, RedisLockRegistry's and Redisson's lock scripts). commandstats counts them as
+	 * well as the EVALSHA that ran them; round trips leave them out, "commands executed" keeps them.
 	 */
 	static final Set<String> INSIDE_SCRIPTS = Set.of("get", "pexpire", "set", "exists", "hexists", "incr", "incrby",
-			"pttl", "hincrby", "hset", "hget", "xclaim", "del", "hdel");
+			"pttl", "hincrby", "hset", "hget", "xclaim", "del", "hdel", "time", "xlen", "xinfo|consumers",
+			"xgroup|delconsumer");
 
 	static RedisStats read(RedisServer redis) {
 		long at = System.nanoTime();
