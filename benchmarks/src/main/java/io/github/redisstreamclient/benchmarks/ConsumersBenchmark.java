@@ -141,7 +141,7 @@ final class ConsumersBenchmark {
 
 	static Result measure(RedisServer redis, int consumers, int streams, Duration window) {
 		Bench.reset(redis);
-		long emptyMemory = usedMemory(redis);
+		long emptyMemory = RedisStats.usedMemory(redis);
 		Bench.backlog(redis, SERVICE, streams);
 		AtomicLong added = new AtomicLong();
 		AtomicLong lost = new AtomicLong();
@@ -178,7 +178,7 @@ final class ConsumersBenchmark {
 			ClientStats.Cpu cpu = ClientStats.Cpu.start();
 			Bench.sleep(window.toMillis());
 			RedisStats.Delta delta = RedisStats.read(redis).since(before);
-			double bytesPerStream = (double) (usedMemory(redis) - emptyMemory) / streams;
+			double bytesPerStream = (double) (RedisStats.usedMemory(redis) - emptyMemory) / streams;
 			Result result = new Result(consumers, streams, delta, cpu.percent(), lost.get() - lostBefore,
 					bytesPerStream);
 			Bench.log("consumers: %d x %d streams: redis cpu %.1f%%, %.0f round trips/s, %.0f commands/s, "
@@ -191,10 +191,6 @@ final class ConsumersBenchmark {
 			clients.forEach(RecoverableStreamClient::close);
 			factories.forEach(LettuceConnectionFactory::destroy);
 		}
-	}
-
-	private static long usedMemory(RedisServer redis) {
-		return Long.parseLong(RedisStats.fields((String) redis.command("INFO", "memory")).get("used_memory"));
 	}
 
 	private static Section render(Section.Context ctx, List<Result> results, int streams, Duration window,
