@@ -209,6 +209,8 @@ final class FailoverBenchmark {
 
 		private volatile boolean ready;
 
+		private volatile String id = "";
+
 		ProcessOwner(RedisServer redis, String consumerId) {
 			this(redis, consumerId, RecoverableStreamClient.Builder.DEFAULT_MAX_OWNED_STREAMS, "128m");
 		}
@@ -237,6 +239,7 @@ final class FailoverBenchmark {
 					String line;
 					while ((line = out.readLine()) != null) {
 						if (line.startsWith("READY")) {
+							this.id = line.substring("READY".length()).trim();
 							this.ready = true;
 						}
 						else if (line.startsWith("HELD ")) {
@@ -275,6 +278,11 @@ final class FailoverBenchmark {
 			catch (IOException ex) {
 				throw new IllegalStateException("Cannot close the owner's standard input", ex);
 			}
+		}
+
+		/** The owner's consumer id, as its client names itself in the group. */
+		String id() {
+			return this.id;
 		}
 
 		/** How long the owner's close() took, once it printed it; -1 before. */
