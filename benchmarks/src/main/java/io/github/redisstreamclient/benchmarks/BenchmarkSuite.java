@@ -275,7 +275,7 @@ public final class BenchmarkSuite {
 	 * Sections that the harness kept no result of (a fresh checkout) are taken from the page written before, with
 	 * their notes and their run stamps, so that a subset run rewrites the page without dropping the others.
 	 */
-	private static void recoverMissingSections(Path page, Path sections) throws IOException {
+	static void recoverMissingSections(Path page, Path sections) throws IOException {
 		if (!Files.exists(page)) {
 			return;
 		}
