@@ -89,9 +89,12 @@ final class OwnershipBenchmark {
 
 	}
 
-	/** One consumer holding {@code streams}. */
-	record Growth(int streams, double assignSeconds, long heapBytes, long redisBytes, RedisStats.Delta redis,
-			double clientCpuPercent, long ticks, long renewCalls) {
+	/**
+	 * One consumer holding {@code streams}; {@code lbsBytes} and {@code ownerBytes}: {@code MEMORY USAGE} of the LBS
+	 * (entries, group, pending lists) and of the owner hash, all elements counted.
+	 */
+	record Growth(int streams, double assignSeconds, long heapBytes, long redisBytes, long lbsBytes, long ownerBytes,
+			RedisStats.Delta redis, double clientCpuPercent, long ticks, long renewCalls) {
 
 		double heapPerStream() {
 			return (double) this.heapBytes / this.streams;
@@ -179,6 +182,9 @@ final class OwnershipBenchmark {
 			Bench.sleep(TTL.toMillis() / 3 + 500);
 			long heapBytes = ClientStats.heapAfterGc() - heapBase;
 			long redisBytes = RedisStats.usedMemory(redis) - emptyMemory;
+			ServiceKeys keys = new ServiceKeys(SERVICE);
+			long lbsBytes = memoryUsage(redis, keys.lbs());
+			long ownerBytes = memoryUsage(redis, keys.owner());
 			TickCounter ticks = one.tickCounters().get(0);
 			RedisStats before = RedisStats.read(redis);
 			ClientStats.Cpu cpu = ClientStats.Cpu.start();
@@ -188,8 +194,8 @@ final class OwnershipBenchmark {
 				ticks.poll();
 			}
 			RedisStats.Delta delta = RedisStats.read(redis).since(before);
-			Growth result = new Growth(streams, assignSeconds, heapBytes, redisBytes, delta, cpu.percent(),
-					ticks.ticks(), ticks.calls());
+			Growth result = new Growth(streams, assignSeconds, heapBytes, redisBytes, lbsBytes, ownerBytes, delta,
+					cpu.percent(), ticks.ticks(), ticks.calls());
 			Bench.log("ownership: one consumer holding %d: assigned in %.1f s, heap %.0f B/stream, Redis %.0f B/stream,"
 					+ " Redis cpu %.2f%%, %d renewal calls / %d ticks, census %d, top %s", streams, assignSeconds,
 					result.heapPerStream(), result.redisBytesPerStream(), delta.cpuPercent(), ticks.calls(),
@@ -296,6 +302,12 @@ final class OwnershipBenchmark {
 			while (!cursor.isFinished());
 		}
 		return owners;
+	}
+
+	/** {@code MEMORY USAGE key SAMPLES 0}: every element counted; outside the measured windows. */
+	private static long memoryUsage(RedisServer redis, String key) {
+		Object bytes = redis.command("MEMORY", "USAGE", key, "SAMPLES", "0");
+		return (bytes != null) ? Long.parseLong(bytes.toString()) : 0;
 	}
 
 	private static long fence(RedisServer redis, ServiceKeys keys) {

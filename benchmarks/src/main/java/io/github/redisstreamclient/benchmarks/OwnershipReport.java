@@ -217,12 +217,15 @@ final class OwnershipReport {
 					: fmt(growth.get(0).redis().seconds(), 0) + " s")
 			.append(" after one renewal tick.\n\n");
 		Table table = new Table("held streams", "taken from the LBS in (s)", "client heap (MB)",
-				"heap per stream (B)", "Redis memory (MB)", "Redis memory per stream (B)", "Redis CPU (% of a core)",
+				"heap per stream (B)", "Redis memory (MB)", "Redis memory per stream (B)",
+				"the LBS with its group and pending lists / the owner hash (B per stream, `MEMORY USAGE`: Redis's estimate)",
+				"Redis CPU (% of a core)",
 				"client CPU (% of a core)", "round trips/s", "renewal calls per tick", "`XINFO CONSUMERS` per interval",
 				"µs per `XINFO CONSUMERS`");
 		for (Growth g : growth) {
 			table.row(fmt(g.streams()), fmt(g.assignSeconds(), 1), fmt(g.heapBytes() / 1e6, 1),
 					fmt(g.heapPerStream(), 0), fmt(g.redisBytes() / 1e6, 1), fmt(g.redisBytesPerStream(), 0),
+					fmt((double) g.lbsBytes() / g.streams(), 0) + " / " + fmt((double) g.ownerBytes() / g.streams(), 0),
 					fmt(g.redis().cpuPercent(), 2), fmt(g.clientCpuPercent(), 1), fmt(g.redis().roundTripsPerSecond(), 1),
 					(g.ticks() == 0) ? "—" : fmt((double) g.renewCalls() / g.ticks(), 3) + " (" + g.ticks() + " ticks)",
 					fmt(sweepsPerInterval(g.redis()), 2), usec(g.redis()));
