@@ -61,7 +61,7 @@ final class OwnershipReport {
 				+ ")";
 		t.row("Redis CPU holding " + fmt(TARGET_STREAMS) + " streams with " + CONSUMERS + " consumers, TTL 2 s, "
 				+ minutes(TARGET_WINDOW) + ": < 5 % of a core",
-				"56.1 % at 100,000 streams, one consumer, 10 min (1b); 48–66 % with 1–64 consumers (5); 1,000,000 "
+				"56.1 % at 100,000 streams, one consumer, 10 min (1b); 43–66 % with 1–64 consumers (5); 1,000,000 "
 						+ "with 8 consumers collapsed (issue 10)",
 				"**" + fmt(hold.redis().cpuPercent(), 2) + " %** (" + size + ")",
 				hold.atTarget() ? Section.verdict(hold.redis().cpuPercent() < 5) : notAtTarget);
