@@ -90,8 +90,9 @@ final class OwnershipBenchmark {
 	}
 
 	/**
-	 * One consumer holding {@code streams}; {@code lbsBytes} and {@code ownerBytes}: {@code MEMORY USAGE} of the LBS
-	 * (entries, group, pending lists) and of the owner hash, all elements counted.
+	 * One consumer holding {@code streams}; {@code ownerBytes}: what deleting the owner hash gave back
+	 * ({@code used_memory} before and after, at the end), the rest of {@code redisBytes} is the LBS with its entries,
+	 * group and pending lists.
 	 */
 	record Growth(int streams, double assignSeconds, long heapBytes, long redisBytes, long lbsBytes, long ownerBytes,
 			RedisStats.Delta redis, double clientCpuPercent, long ticks, long renewCalls) {
@@ -182,9 +183,6 @@ final class OwnershipBenchmark {
 			Bench.sleep(TTL.toMillis() / 3 + 500);
 			long heapBytes = ClientStats.heapAfterGc() - heapBase;
 			long redisBytes = RedisStats.usedMemory(redis) - emptyMemory;
-			ServiceKeys keys = new ServiceKeys(SERVICE);
-			long lbsBytes = memoryUsage(redis, keys.lbs());
-			long ownerBytes = memoryUsage(redis, keys.owner());
 			TickCounter ticks = one.tickCounters().get(0);
 			RedisStats before = RedisStats.read(redis);
 			ClientStats.Cpu cpu = ClientStats.Cpu.start();
@@ -194,8 +192,14 @@ final class OwnershipBenchmark {
 				ticks.poll();
 			}
 			RedisStats.Delta delta = RedisStats.read(redis).since(before);
-			Growth result = new Growth(streams, assignSeconds, heapBytes, redisBytes, lbsBytes, ownerBytes, delta,
-					cpu.percent(), ticks.ticks(), ticks.calls());
+			double clientCpu = cpu.percent();
+			// Where the memory goes: the owner hash is what deleting it gives back (the client's close() then
+			// releases nothing, which does not matter here: the next step starts from an empty server).
+			long usedBeforeDelete = RedisStats.usedMemory(redis);
+			redis.command("DEL", new ServiceKeys(SERVICE).owner());
+			long ownerBytes = usedBeforeDelete - RedisStats.usedMemory(redis);
+			Growth result = new Growth(streams, assignSeconds, heapBytes, redisBytes, redisBytes - ownerBytes,
+					ownerBytes, delta, clientCpu, ticks.ticks(), ticks.calls());
 			Bench.log("ownership: one consumer holding %d: assigned in %.1f s, heap %.0f B/stream, Redis %.0f B/stream,"
 					+ " Redis cpu %.2f%%, %d renewal calls / %d ticks, census %d, top %s", streams, assignSeconds,
 					result.heapPerStream(), result.redisBytesPerStream(), delta.cpuPercent(), ticks.calls(),
@@ -302,12 +306,6 @@ final class OwnershipBenchmark {
 			while (!cursor.isFinished());
 		}
 		return owners;
-	}
-
-	/** {@code MEMORY USAGE key SAMPLES 0}: every element counted; outside the measured windows. */
-	private static long memoryUsage(RedisServer redis, String key) {
-		Object bytes = redis.command("MEMORY", "USAGE", key, "SAMPLES", "0");
-		return (bytes != null) ? Long.parseLong(bytes.toString()) : 0;
 	}
 
 	private static long fence(RedisServer redis, ServiceKeys keys) {
