@@ -23,23 +23,44 @@ import io.github.redisstreamclient.test.RedisServer;
  * Runs the benchmarks against one private {@code redis-server} and writes {@code PERFORMANCE.md} with PNG charts.
  * <p>
  * System properties: {@code bench.quick} (a short smoke run, written to {@code bench.quickOutput} instead of the
- * docs), {@code bench.only} (comma-separated subset of renewal, assignment, failover, events, consumers,
- * hold),
- * {@code bench.docs}, {@code bench.quickOutput}, {@code bench.sections} (where each section's last result is kept, so
- * a subset run still writes a whole document).
+ * docs), {@code bench.only} (comma-separated subset of renewal, assignment, failover, events, consumers, ownership,
+ * hold), {@code bench.docs}, {@code bench.quickOutput}, {@code bench.sections} (where each section's last result is
+ * kept, so a subset run still writes a whole document; a section missing there is taken from the page written
+ * before), and the sizes of the ownership section ({@link OwnershipBenchmark.Settings}).
  */
 public final class BenchmarkSuite {
 
-	/** Run order: the 10-minute hold last. */
-	static final List<String> ORDER = List.of("renewal", "assignment", "failover", "events", "consumers", "hold");
+	/** Run order: the long holds last. */
+	static final List<String> ORDER = List.of("renewal", "assignment", "failover", "events", "consumers", "ownership",
+			"hold");
 
 	/** Document order. */
-	static final List<String> DOC_ORDER = List.of("renewal", "hold", "assignment", "failover", "events", "consumers");
+	static final List<String> DOC_ORDER = List.of("renewal", "hold", "assignment", "failover", "events", "consumers",
+			"ownership");
+
+	/** Order of the targets at a glance: the ownership v2 targets first. */
+	static final List<String> GLANCE_ORDER = List.of("ownership", "renewal", "hold", "assignment", "failover", "events",
+			"consumers");
 
 	static final Map<String, String> TITLES = Map.of("renewal",
-			"1. Lease renewal: 1k / 10k / 100k held leases, side by side", "hold",
-			"1b. 100k leases held for 10 minutes", "assignment", "2. Assignment throughput", "failover",
-			"3. Failover latency", "events", "4. Event streams", "consumers", "5. Many consumers on one LBS");
+			"1. Holding streams: 1k / 10k / 100k, side by side with per-lock renewal", "hold",
+			"1b. 100k streams held for 10 minutes by one consumer", "assignment", "2. Assignment throughput",
+			"failover", "3. Failover latency", "events", "4. Event streams", "consumers",
+			"5. Many consumers on one LBS", "ownership", "6. Ownership v2 targets, side by side with the first version");
+
+	/** Heading numbers of the published page, to find a section of a page written before the section markers. */
+	static final Map<String, String> NUMBERS = Map.of("1.", "renewal", "1b.", "hold", "2.", "assignment", "3.",
+			"failover", "4.", "events", "5.", "consumers", "6.", "ownership");
+
+	/**
+	 * Stamped into every section run since the core's ownership v2; a kept section without it is a result of the
+	 * first version (a lease per stream) and says so.
+	 */
+	static final String LAYOUT_V2 = "<!-- layout: ownership v2 (one session per consumer) -->";
+
+	static final String FIRST_VERSION_NOTE = "_(Result of the **first version** of the core (a lease key per stream, "
+			+ "renewed in batches), from before ownership v2, not re-run since: it describes that version. Section 6 "
+			+ "has ownership v2 side by side with it.)_\n\n";
 
 	private BenchmarkSuite() {
 	}
@@ -73,6 +94,7 @@ public final class BenchmarkSuite {
 		benchmarks.put("failover", FailoverBenchmark::run);
 		benchmarks.put("events", EventsBenchmark::run);
 		benchmarks.put("consumers", ConsumersBenchmark::run);
+		benchmarks.put("ownership", OwnershipBenchmark::run);
 		benchmarks.put("hold", RenewalBenchmark::hold);
 		String redisVersion;
 		long suiteStart = System.nanoTime();
@@ -95,10 +117,11 @@ public final class BenchmarkSuite {
 					markdown = "**Not measured: the benchmark failed** in this run: `" + ex + "`\n";
 				}
 				double minutes = (System.nanoTime() - start) / 60e9;
-				String stamped = "<!-- run: " + started + " -->\n_Run " + started + ", took "
+				// The notes go with the run they describe, so a kept result keeps its own.
+				String stamped = "<!-- run: " + started + " -->\n" + LAYOUT_V2 + "\n_Run " + started + ", took "
 						+ Bench.fmt(minutes, 1) + " min; load average (1 min) of the machine at the start / end: "
 						+ loadBefore + " / " + loadAverage() + " (this harness and its Redis included)._\n\n"
-						+ markdown;
+						+ markdown + resource("notes-" + key + ".md");
 				Files.writeString(sections.resolve(key + ".md"), stamped, StandardCharsets.UTF_8);
 				Bench.reset(redis);
 			}
@@ -111,6 +134,7 @@ public final class BenchmarkSuite {
 
 	private static void writeDocument(Path file, Path sections, String started, String redisVersion, boolean quick,
 			double minutes, List<String> selected) throws IOException {
+		recoverMissingSections(file, sections);
 		StringBuilder md = new StringBuilder();
 		md.append("# Performance\n\n");
 		md.append("<!-- Generated by benchmarks/ (io.github.redisstreamclient.benchmarks.BenchmarkSuite); ")
@@ -122,9 +146,12 @@ public final class BenchmarkSuite {
 		md.append("```bash\n./mvnw -q -pl benchmarks -am -DskipTests package exec:exec\n```\n\n");
 		md.append("Runs every benchmark below, one after another, against **one** private `redis-server` that the ")
 			.append("suite starts on a free port (never a Redis on 6379), and rewrites this page and its charts. ")
-			.append("`-Dbench.only=renewal,failover` runs a subset (the other sections keep their last result and ")
-			.append("say when it was taken); `-Dbench.quick=true` is a smoke run of a few minutes written to ")
-			.append("`benchmarks/target/performance-quick/`.\n\n");
+			.append("`-Dbench.only=ownership,assignment` runs a subset (the other sections keep their last result and ")
+			.append("say when it was taken; a section the harness kept no result of is taken from this page); ")
+			.append("`-Dbench.quick=true` is a smoke run written to `benchmarks/target/performance-quick/`. Section 6's ")
+			.append("sizes: `-Dbench.ownership.streams=1000000 -Dbench.ownership.window=600` (held by 8 consumers; ")
+			.append("the defaults of the full run), `-Dbench.ownership.growth=1000,10000,100000,1000000`, ")
+			.append("`-Dbench.ownership.takeover=100000`, `-Dbench.ownership.rounds=3`.\n\n");
 		Section.Table env = new Section.Table("", "");
 		env.row("date", selected.isEmpty() ? started + " (document rendered from kept results; each section states its run)"
 				: started + " (this invocation: " + Bench.fmt(minutes, 1) + " min; sections run: "
@@ -149,18 +176,23 @@ public final class BenchmarkSuite {
 		md.append(targetsAtAGlance(sections));
 		md.append(resource("summary-intro.md"));
 		for (String key : DOC_ORDER) {
-			md.append("\n## ").append(TITLES.get(key)).append("\n\n");
+			md.append("\n## ").append(TITLES.get(key)).append("\n\n<!-- section: ").append(key).append(" -->\n");
 			Path section = sections.resolve(key + ".md");
 			if (!Files.exists(section)) {
 				md.append("**Not measured yet.**\n");
 				continue;
 			}
 			String text = Files.readString(section, StandardCharsets.UTF_8);
-			if (!selected.contains(key)) {
+			if (!text.contains(LAYOUT_V2)) {
+				md.append(FIRST_VERSION_NOTE);
+			}
+			else if (!selected.contains(key)) {
 				md.append("_(Not re-run in the latest invocation: this is the result kept from the run stated below.)_\n\n");
 			}
+			if (key.equals("ownership")) {
+				text = text.replace(OwnershipBenchmark.ASSIGNMENT_PLACEHOLDER, assignmentRatio(sections));
+			}
 			md.append(text);
-			md.append(resource("notes-" + key + ".md"));
 		}
 		md.append("\n").append(resource("notes-findings.md"));
 		Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
@@ -168,37 +200,118 @@ public final class BenchmarkSuite {
 
 	/** The target rows of every kept section, gathered into one table. */
 	private static String targetsAtAGlance(Path sections) throws IOException {
-		Section.Table table = new Section.Table("section", "target", "measured", "verdict");
+		Section.Table table = new Section.Table("section", "target", "first version (recorded)", "measured", "verdict");
 		int rows = 0;
-		for (String key : DOC_ORDER) {
+		for (String key : GLANCE_ORDER) {
 			Path section = sections.resolve(key + ".md");
+			String title = TITLES.get(key).replaceFirst(",.*|:.*", "");
 			if (!Files.exists(section)) {
-				table.row(TITLES.get(key), "all", "—", "**not measured yet**");
+				table.row(title, "all", "", "—", "**not measured yet**");
 				rows++;
 				continue;
 			}
-			for (String line : Files.readAllLines(section, StandardCharsets.UTF_8)) {
+			String text = Files.readString(section, StandardCharsets.UTF_8);
+			if (!text.contains(LAYOUT_V2)) {
+				title += " (first version's result, not re-run)";
+			}
+			if (key.equals("ownership")) {
+				text = text.replace(OwnershipBenchmark.ASSIGNMENT_PLACEHOLDER, assignmentRatio(sections));
+			}
+			for (String line : text.split("\n")) {
 				if (!line.startsWith("| ")) {
 					continue;
 				}
-				String[] cells = line.substring(2, line.length() - 2).split(" \\| ", -1);
+				String[] cells = cells(line);
 				String verdict = cells[cells.length - 1].trim();
 				if (!verdict.equals("**met**") && !verdict.equals("**missed**") && !verdict.startsWith("not measured")) {
 					continue;
 				}
-				String title = TITLES.get(key).replaceFirst(":.*", "");
-				if (cells.length == 3) {
-					table.row(title, cells[0], cells[1], verdict);
+				if (key.equals("failover")) {
+					// mode | failovers | p50 | p95 | p99 | max | not taken over | target | verdict
+					table.row(title, cells[0] + ": " + cells[7], "", "p99 " + cells[4] + " ms, n = " + cells[1]
+							+ ", not taken over " + cells[6], verdict);
+				}
+				else if (cells.length == 4) {
+					// target | first version | measured | verdict
+					table.row(title, cells[0], cells[1], cells[2], verdict);
 				}
 				else {
-					// failover: mode | failovers | p50 | p95 | p99 | max | not taken over | target | verdict
-					table.row(title, cells[0] + ": " + cells[7], "p99 " + cells[4] + " ms, n = " + cells[1]
-							+ ", not taken over " + cells[6], verdict);
+					table.row(title, cells[0], "", cells[1], verdict);
 				}
 				rows++;
 			}
 		}
 		return (rows == 0) ? "" : "### Targets at a glance\n\n" + table + "\n";
+	}
+
+	private static String[] cells(String line) {
+		return line.substring(2, line.length() - 2).split(" \\| ", -1);
+	}
+
+	/**
+	 * Section 2's one-consumer ratio against the pipelined raw loop, for section 6's table: measured there, quoted
+	 * here with the run it comes from, so that the two never disagree.
+	 */
+	private static String assignmentRatio(Path sections) throws IOException {
+		Path section = sections.resolve("assignment.md");
+		if (!Files.exists(section)) {
+			return "not measured yet (section 2)";
+		}
+		String text = Files.readString(section, StandardCharsets.UTF_8);
+		String run = "";
+		for (String line : text.split("\n")) {
+			if (line.startsWith("<!-- run: ")) {
+				run = line.substring("<!-- run: ".length(), line.length() - " -->".length());
+			}
+			if (line.startsWith("| ") && line.contains(AssignmentBenchmark.V2_TARGET)) {
+				String[] cells = cells(line);
+				return cells[1] + " (section 2, run " + run + ")";
+			}
+		}
+		return "not measured by the section 2 kept here (run " + run + ", before this target)";
+	}
+
+	/**
+	 * Sections that the harness kept no result of (a fresh checkout) are taken from the page written before, with
+	 * their notes and their run stamps, so that a subset run rewrites the page without dropping the others.
+	 */
+	static void recoverMissingSections(Path page, Path sections) throws IOException {
+		if (!Files.exists(page)) {
+			return;
+		}
+		List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
+		for (int i = 0; i < lines.size(); i++) {
+			if (!lines.get(i).startsWith("## ")) {
+				continue;
+			}
+			int end = i + 1;
+			while (end < lines.size() && !lines.get(end).startsWith("## ")) {
+				end++;
+			}
+			String key = null;
+			List<String> body = new ArrayList<>();
+			for (String line : lines.subList(i + 1, end)) {
+				if (line.startsWith("<!-- section: ")) {
+					key = line.substring("<!-- section: ".length(), line.indexOf(" -->"));
+				}
+				else if (!line.startsWith("_(Not re-run") && !line.startsWith("_(Result of the **first version**")) {
+					body.add(line);
+				}
+			}
+			if (key == null) {
+				String number = lines.get(i).substring(3).split(" ", 2)[0];
+				key = NUMBERS.get(number);
+			}
+			while (!body.isEmpty() && body.get(0).isBlank()) {
+				body.remove(0);
+			}
+			Path kept = (key != null) ? sections.resolve(key + ".md") : null;
+			if (kept != null && !Files.exists(kept) && !body.isEmpty() && !body.get(0).startsWith("**Not measured")) {
+				Files.writeString(kept, String.join("\n", body).stripTrailing() + "\n", StandardCharsets.UTF_8);
+				Bench.log("Kept no result of '%s': taken from %s", key, page);
+			}
+			i = end - 1;
+		}
 	}
 
 	private static String resource(String name) {

@@ -1,6 +1,8 @@
 package io.github.redisstreamclient.benchmarks;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +17,13 @@ import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.Histogram;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import javax.imageio.ImageIO;
 
 /** PNG charts with XChart. */
 final class Charts {
@@ -96,6 +104,70 @@ final class Charts {
 		}
 		histograms.forEach((name, h) -> chart.addSeries(name, h.getxAxisData(), h.getyAxisData()));
 		return save(chart, dir, fileName);
+	}
+
+	/** One panel of {@link #panels}: a y axis title and its series (name → one value per x). */
+	record Panel(String title, String yTitle, Map<String, List<Double>> series) {
+	}
+
+	/**
+	 * Line charts over one logarithmic x axis, stacked into one PNG: for measures of different units that grow with
+	 * the same thing (held streams).
+	 * @return the file name written into {@code dir}
+	 */
+	static String panels(Path dir, String fileName, String xTitle, List<Double> x, List<Panel> panels) {
+		List<BufferedImage> images = new ArrayList<>();
+		for (Panel panel : panels) {
+			XYChart chart = new XYChartBuilder().width(900)
+				.height(320)
+				.title(panel.title())
+				.xAxisTitle(xTitle)
+				.yAxisTitle(panel.yTitle())
+				.build();
+			chart.getStyler().setXAxisLogarithmic(true);
+			chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
+			chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+			chart.getStyler().setSeriesColors(COLORS);
+			chart.getStyler().setChartBackgroundColor(Color.WHITE);
+			chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+			chart.getStyler().setXAxisDecimalPattern("#,##0");
+			chart.getStyler().setYAxisMin(0.0);
+			for (Map.Entry<String, List<Double>> entry : panel.series().entrySet()) {
+				List<Double> xs = new ArrayList<>();
+				List<Double> ys = new ArrayList<>();
+				for (int i = 0; i < x.size() && i < entry.getValue().size(); i++) {
+					Double y = entry.getValue().get(i);
+					if (y != null && !y.isNaN()) {
+						xs.add(x.get(i));
+						ys.add(y);
+					}
+				}
+				if (!xs.isEmpty()) {
+					chart.addSeries(entry.getKey(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+				}
+			}
+			images.add(BitmapEncoder.getBufferedImage(chart));
+		}
+		int width = images.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+		int height = images.stream().mapToInt(BufferedImage::getHeight).sum();
+		BufferedImage all = new BufferedImage(width, Math.max(1, height), BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = all.createGraphics();
+		g.setColor(Color.WHITE);
+		g.fillRect(0, 0, width, height);
+		int y = 0;
+		for (BufferedImage image : images) {
+			g.drawImage(image, 0, y, null);
+			y += image.getHeight();
+		}
+		g.dispose();
+		try {
+			Files.createDirectories(dir);
+			ImageIO.write(all, "png", dir.resolve(fileName + ".png").toFile());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return fileName + ".png";
 	}
 
 	/** Rates as a short comma-separated list. */

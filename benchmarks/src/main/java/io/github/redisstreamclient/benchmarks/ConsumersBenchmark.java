@@ -20,8 +20,9 @@ import static io.github.redisstreamclient.benchmarks.Bench.fmt;
 
 /**
  * Benchmark 5: one service's streams held by 1 to 64 consumers, all with the default settings. What does each further
- * consumer cost Redis while nothing fails? The renewals depend on the number of leases only; the LBS reads, the
- * sweep and the pub/sub subscriptions are per consumer.
+ * consumer cost Redis while nothing fails? With ownership v2 everything recurring is per consumer: one session
+ * renewal per tick, the LBS reads, the turn-taking for the shared sweep, the pub/sub subscriptions; the held streams
+ * cost memory only.
  */
 final class ConsumersBenchmark {
 
@@ -29,7 +30,10 @@ final class ConsumersBenchmark {
 
 	static final List<Integer> CONSUMERS = List.of(1, 4, 16, 64);
 
-	/** {@code redisBytesPerStream}: Redis {@code used_memory} with every stream owned, less the empty server's. */
+	/**
+	 * {@code redisBytesPerStream}: Redis {@code used_memory} with every stream owned, less the empty server's;
+	 * {@code lost}: STREAM_DISOWNED in the window.
+	 */
 	record Result(int consumers, int streams, RedisStats.Delta redis, double clientCpuPercent, long lost,
 			double redisBytesPerStream) {
 
@@ -137,7 +141,7 @@ final class ConsumersBenchmark {
 
 	static Result measure(RedisServer redis, int consumers, int streams, Duration window) {
 		Bench.reset(redis);
-		long emptyMemory = usedMemory(redis);
+		long emptyMemory = RedisStats.usedMemory(redis);
 		Bench.backlog(redis, SERVICE, streams);
 		AtomicLong added = new AtomicLong();
 		AtomicLong lost = new AtomicLong();
@@ -174,7 +178,7 @@ final class ConsumersBenchmark {
 			ClientStats.Cpu cpu = ClientStats.Cpu.start();
 			Bench.sleep(window.toMillis());
 			RedisStats.Delta delta = RedisStats.read(redis).since(before);
-			double bytesPerStream = (double) (usedMemory(redis) - emptyMemory) / streams;
+			double bytesPerStream = (double) (RedisStats.usedMemory(redis) - emptyMemory) / streams;
 			Result result = new Result(consumers, streams, delta, cpu.percent(), lost.get() - lostBefore,
 					bytesPerStream);
 			Bench.log("consumers: %d x %d streams: redis cpu %.1f%%, %.0f round trips/s, %.0f commands/s, "
@@ -189,10 +193,6 @@ final class ConsumersBenchmark {
 		}
 	}
 
-	private static long usedMemory(RedisServer redis) {
-		return Long.parseLong(RedisStats.fields((String) redis.command("INFO", "memory")).get("used_memory"));
-	}
-
 	private static Section render(Section.Context ctx, List<Result> results, int streams, Duration window,
 			List<Spread> spreads) {
 		StringBuilder md = new StringBuilder();
@@ -204,21 +204,23 @@ final class ConsumersBenchmark {
 			.append(" s, keyspace notifications on. Once every stream is owned and a sweep interval has passed, ")
 			.append("Redis is measured over ").append(window.toSeconds())
 			.append(" s in which nothing fails: what holding costs, and what each further consumer adds. ")
-			.append("`renew.lua` runs a `GET` + `PEXPIRE` per lease; the sweep's `find-expired.lua` an `XPENDING` ")
-			.append("page and an `EXISTS` per pending entry it walks; the consumers take turns to sweep ")
-			.append("(`sweep-turn.lua`, a `TIME` + `GET` per consumer every interval / 8). Redis memory per stream is ")
-			.append("`used_memory` with every stream owned less the empty server's: the LBS entry (with its JSON), ")
-			.append("its pending-list entry and its lease key.\n\n");
+			.append("Each consumer renews its one session key per tick (`session-renew.lua`: `GET` + `PEXPIRE`, ")
+			.append("every TTL/3), whatever it holds; the consumers take turns to sweep (`sweep-turn.lua`, a `TIME` + ")
+			.append("`GET` per consumer every interval / 8) and the one whose turn it is runs `census.lua` once per ")
+			.append("interval for the whole service (`XINFO CONSUMERS` and an `EXISTS` per consumer's session). Redis ")
+			.append("memory per stream is `used_memory` with every stream owned less the empty server's: the LBS entry ")
+			.append("(with its JSON), its pending-list entry and its field in the owner hash.\n\n");
 		Table table = new Table("consumers", "streams each", "Redis CPU (% of a core)", "round trips/s",
-				"commands/s (scripts' included)", "renewal `PEXPIRE`/s", "sweep `EXISTS`/s", "`XPENDING`/s",
-				"`XREADGROUP`/s", "client CPU (% of a core, all consumers)", "leases lost", "lease keys expired",
-				"Redis memory per stream (bytes)");
+				"commands/s (scripts' included)", "session renewals (`PEXPIRE`)/s", "census `XINFO CONSUMERS`/s",
+				"`EXISTS`/s", "`XREADGROUP`/s", "client CPU (% of a core, all consumers)", "streams disowned",
+				"keys expired", "Redis memory per stream (bytes)");
 		for (Result r : results) {
 			table.row(r.consumers(), fmt((r.streams() + r.consumers() - 1) / r.consumers()),
 					fmt(r.redis().cpuPercent(), 1), fmt(r.redis().roundTripsPerSecond(), 1),
-					fmt(r.redis().commandsPerSecond(), 0), fmt(r.perSecond("pexpire"), 0),
-					fmt(r.perSecond("exists"), 0), fmt(r.perSecond("xpending"), 1), fmt(r.perSecond("xreadgroup"), 1),
-					fmt(r.clientCpuPercent(), 1), r.lost(), r.redis().expiredKeys(), fmt(r.redisBytesPerStream(), 0));
+					fmt(r.redis().commandsPerSecond(), 0), fmt(r.perSecond("pexpire"), 1),
+					fmt(r.perSecond("xinfo|consumers"), 2), fmt(r.perSecond("exists"), 1),
+					fmt(r.perSecond("xreadgroup"), 1), fmt(r.clientCpuPercent(), 1), r.lost(),
+					r.redis().expiredKeys(), fmt(r.redisBytesPerStream(), 0));
 		}
 		md.append(table).append('\n');
 		Map<String, List<Double>> series = new LinkedHashMap<>();
@@ -233,7 +235,8 @@ final class ConsumersBenchmark {
 		md.append("\n**When a consumer dies**: an owner JVM holding ").append(fmt(SPREAD_STREAMS))
 			.append(" streams is killed (`SIGKILL`); ").append(SPREAD_SURVIVORS)
 			.append(" survivors (defaults, auto-claim on, in this JVM) take its streams over. Every survivor hears of ")
-			.append("every expiry and claims in shuffled batches of 10, so the streams spread without coordination; ")
+			.append("the dead consumer once (its session key's `expired` keyevent), claims at most a fair share ")
+			.append("(`ceil(streams / live consumers)`) first and whatever is left after 200 ms; ")
 			.append("the table shows how evenly (a perfect share is ").append(fmt(SPREAD_STREAMS / SPREAD_SURVIVORS))
 			.append(" or ").append(fmt(SPREAD_STREAMS / SPREAD_SURVIVORS + 1)).append(").\n\n");
 		Table spreadTable = new Table("round", "streams claimed", "fewest / most by one survivor",

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.redisstreamclient.benchmarks.Section.Table;
@@ -28,7 +27,7 @@ import static io.github.redisstreamclient.benchmarks.Bench.fmt;
 
 /**
  * Benchmark 3: how long a stream is without an owner after its owner dies hard (SIGKILL), with keyspace
- * notifications and with the sweep alone; and after a graceful close() (handoff).
+ * notifications of its session key and with the sweep alone; and after a graceful close() (handoff).
  * <p>
  * One round: a fresh owner JVM ({@link FailoverOwner}) takes {@code streams} LBS entries; then a survivor client is
  * started in this JVM; the owner is killed with SIGKILL; the latency of each stream runs from just before the kill
@@ -142,14 +141,17 @@ final class FailoverBenchmark {
 
 	private static Section render(Section.Context ctx, List<Result> results) {
 		StringBuilder md = new StringBuilder();
-		md.append("Lease TTL **").append(TTL.toMillis()).append(" ms** (the default; renewal every ")
-			.append(TTL.toMillis() / 3).append(" ms). Each round: a fresh owner takes ")
+		md.append("Lease TTL **").append(TTL.toMillis()).append(" ms** (the default: the TTL of each consumer's ")
+			.append("session key, renewed every ").append(TTL.toMillis() / 3).append(" ms). Each round: a fresh owner takes ")
 			.append(results.get(0).streamsPerRound())
 			.append(" streams, a survivor client starts (auto-claim on), the owner is stopped at a random point of ")
 			.append("its renewal cycle, and each stream's latency runs from just before the stop to the survivor's ")
 			.append("claimed `STREAM_ADDED` for it. For the kills the owner is a JVM of its own (`FailoverOwner`) ")
 			.append("killed with SIGKILL (`Process.destroyForcibly`): no shutdown hook, no handoff. ")
-			.append("One survivor, so every stream of the dead owner goes to it. Notifications mode uses the ")
+			.append("The survivor hears of the dead owner once, when its session key expires (keyevent) or from the ")
+			.append("sweep (`census.lua`: `XINFO CONSUMERS` and a session check per consumer), and claims its streams ")
+			.append("with `claim.lua`; after `close()` the owner has deleted its session and announced itself, so the ")
+			.append("survivor claims at once. One survivor, so every stream of the dead owner goes to it. Notifications mode uses the ")
 			.append("default sweep interval (10 s) as a safety net; sweep-only mode sweeps every ")
 			.append(SWEEP.toSeconds()).append(" s.\n\n");
 		Table table = new Table("mode", "failovers (owners stopped x streams each)", "p50 (ms)", "p95 (ms)", "p99 (ms)",
@@ -196,19 +198,34 @@ final class FailoverBenchmark {
 
 	}
 
-	/** An owner JVM, killed hard. */
+	/** An owner JVM ({@link FailoverOwner}), killed hard or asked to close. */
 	static final class ProcessOwner implements Owner {
 
 		private final Process process;
 
-		private final List<String> lines = new CopyOnWriteArrayList<>();
+		private final AtomicLong held = new AtomicLong();
+
+		private final AtomicLong closedMillis = new AtomicLong(-1);
+
+		private volatile boolean ready;
+
+		private volatile String id = "";
 
 		ProcessOwner(RedisServer redis, String consumerId) {
+			this(redis, consumerId, RecoverableStreamClient.Builder.DEFAULT_MAX_OWNED_STREAMS, "128m");
+		}
+
+		/**
+		 * @param maxOwnedStreams the owner's {@code maxOwnedStreams}
+		 * @param maxHeap the owner JVM's {@code -Xmx}
+		 */
+		ProcessOwner(RedisServer redis, String consumerId, int maxOwnedStreams, String maxHeap) {
 			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-			ProcessBuilder builder = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1",
+			ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1",
 					"-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
 					System.getProperty("java.class.path"), FailoverOwner.class.getName(),
-					Integer.toString(redis.port()), SERVICE, consumerId, Long.toString(TTL.toMillis()));
+					Integer.toString(redis.port()), SERVICE, consumerId, Long.toString(TTL.toMillis()),
+					Integer.toString(maxOwnedStreams));
 			builder.redirectError(ProcessBuilder.Redirect.DISCARD);
 			try {
 				this.process = builder.start();
@@ -221,7 +238,16 @@ final class FailoverBenchmark {
 						new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
 					String line;
 					while ((line = out.readLine()) != null) {
-						this.lines.add(line);
+						if (line.startsWith("READY")) {
+							this.id = line.substring("READY".length()).trim();
+							this.ready = true;
+						}
+						else if (line.startsWith("HELD ")) {
+							this.held.set(Long.parseLong(line.substring(5).trim()));
+						}
+						else if (line.startsWith("CLOSED ")) {
+							this.closedMillis.set(Long.parseLong(line.substring(7).trim()));
+						}
 					}
 				}
 				catch (IOException ex) {
@@ -230,19 +256,38 @@ final class FailoverBenchmark {
 			}, "owner-output");
 			reader.setDaemon(true);
 			reader.start();
-			Bench.await("owner JVM ready", Duration.ofSeconds(60), 10,
-					() -> this.lines.stream().anyMatch((l) -> l.startsWith("READY")));
+			Bench.await("owner JVM ready", Duration.ofSeconds(60), 10, () -> this.ready);
 		}
 
 		@Override
 		public void awaitHolding(int streams) {
-			Bench.await("owner holding " + streams, Duration.ofSeconds(30), 5,
-					() -> this.lines.stream().filter((l) -> l.startsWith("STREAM_ADDED")).count() >= streams);
+			Bench.await("owner holding " + streams, Duration.ofSeconds(30 + streams / 5_000), 5,
+					() -> this.held.get() >= streams);
 		}
 
 		@Override
 		public void stop() {
 			this.process.destroyForcibly();
+		}
+
+		/** Asks the owner to close() gracefully: its standard input closes. */
+		void closeGracefully() {
+			try {
+				this.process.getOutputStream().close();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("Cannot close the owner's standard input", ex);
+			}
+		}
+
+		/** The owner's consumer id, as its client names itself in the group. */
+		String id() {
+			return this.id;
+		}
+
+		/** How long the owner's close() took, once it printed it; -1 before. */
+		long closedMillis() {
+			return this.closedMillis.get();
 		}
 
 		@Override

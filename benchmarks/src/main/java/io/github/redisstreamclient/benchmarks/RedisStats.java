@@ -17,12 +17,13 @@ record RedisStats(long atNanos, Map<String, Long> calls, Map<String, Long> usec,
 			"flushall", "xinfo|groups", "xpending", "client|list", "memory|usage");
 
 	/**
-	 * Commands that, in these scenarios, only run inside the contenders' Lua scripts (our renew/acquire/claim scripts,
-	 * RedisLockRegistry's and Redisson's lock scripts). commandstats counts them as well as the EVALSHA that ran
-	 * them; round trips leave them out, "commands executed" keeps them.
+	 * Commands that, in these scenarios, only run inside the contenders' Lua scripts (our session, assign, claim,
+	 * census and sweep-turn scripts, RedisLockRegistry's and Redisson's lock scripts). commandstats counts them as
+	 * well as the EVALSHA that ran them; round trips leave them out, "commands executed" keeps them.
 	 */
 	static final Set<String> INSIDE_SCRIPTS = Set.of("get", "pexpire", "set", "exists", "hexists", "incr", "incrby",
-			"pttl", "hincrby", "hset", "hget", "xclaim", "del", "hdel");
+			"pttl", "hincrby", "hset", "hget", "xclaim", "del", "hdel", "time", "xlen", "xinfo|consumers",
+			"xgroup|delconsumer");
 
 	static RedisStats read(RedisServer redis) {
 		long at = System.nanoTime();
@@ -49,6 +50,11 @@ record RedisStats(long atNanos, Map<String, Long> calls, Map<String, Long> usec,
 		return new RedisStats(at, calls, usec, cpuSeconds, expired);
 	}
 
+	/** {@code used_memory} of {@code INFO memory}: bytes Redis allocated for data and clients. */
+	static long usedMemory(RedisServer redis) {
+		return Long.parseLong(fields((String) redis.command("INFO", "memory")).get("used_memory"));
+	}
+
 	static Map<String, String> fields(String info) {
 		Map<String, String> fields = new HashMap<>();
 		for (String line : info.split("\r?\n")) {
@@ -63,17 +69,27 @@ record RedisStats(long atNanos, Map<String, Long> calls, Map<String, Long> usec,
 	/** What Redis did between {@code before} and this reading. */
 	Delta since(RedisStats before) {
 		Map<String, Long> calls = new HashMap<>();
+		Map<String, Long> usec = new HashMap<>();
 		this.calls.forEach((name, count) -> {
 			long delta = count - before.calls.getOrDefault(name, 0L);
 			if (delta > 0 && !HARNESS.contains(name)) {
 				calls.put(name, delta);
+				usec.put(name, this.usec.getOrDefault(name, 0L) - before.usec.getOrDefault(name, 0L));
 			}
 		});
-		return new Delta((this.atNanos - before.atNanos) / 1e9, calls, this.cpuSeconds - before.cpuSeconds,
+		return new Delta((this.atNanos - before.atNanos) / 1e9, calls, usec, this.cpuSeconds - before.cpuSeconds,
 				this.expiredKeys - before.expiredKeys);
 	}
 
-	record Delta(double seconds, Map<String, Long> calls, double cpuSeconds, long expiredKeys) {
+	/** {@code usec}: microseconds Redis spent in each command (commandstats), scripts' inner commands included. */
+	record Delta(double seconds, Map<String, Long> calls, Map<String, Long> usec, double cpuSeconds,
+			long expiredKeys) {
+
+		/** Mean microseconds per call of {@code command}; NaN when it was not called. */
+		double usecPerCall(String command) {
+			long n = calls(command);
+			return (n == 0) ? Double.NaN : (double) this.usec.getOrDefault(command, 0L) / n;
+		}
 
 		/** Commands sent by clients (EVALSHA counts once, whatever its script runs). */
 		long roundTrips() {

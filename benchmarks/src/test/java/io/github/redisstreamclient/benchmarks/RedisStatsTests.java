@@ -26,6 +26,19 @@ class RedisStatsTests {
 	}
 
 	@Test
+	void redisTimePerCallIsTheUsecDeltaOverTheCallsDelta() {
+		RedisStats before = new RedisStats(0, Map.of("xinfo|consumers", 2L), Map.of("xinfo|consumers", 40L), 0, 0);
+		RedisStats after = new RedisStats(1_000_000_000L, Map.of("xinfo|consumers", 6L, "evalsha", 3L),
+				Map.of("xinfo|consumers", 140L, "evalsha", 9L), 0, 0);
+
+		RedisStats.Delta delta = after.since(before);
+
+		assertThat(delta.usecPerCall("xinfo|consumers")).isEqualTo(25.0);
+		assertThat(delta.usecPerCall("xreadgroup")).isNaN();
+		assertThat(delta.roundTrips()).isEqualTo(3);
+	}
+
+	@Test
 	void percentileIsNearestRank() {
 		double[] sorted = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
 
