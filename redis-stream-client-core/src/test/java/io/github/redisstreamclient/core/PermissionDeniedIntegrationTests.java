@@ -103,7 +103,7 @@ class PermissionDeniedIntegrationTests {
 			String reason = consumer.of(Type.STREAM_TERMINATED).get(0).reason();
 			System.out.println("STREAM_TERMINATED: " + reason);
 			assertThat(reason).contains("stopped reading, a missing permission is not retried")
-				.contains("refused the command 'incrby' (INCRBY at assign.lua line 9, called for recording the owner of "
+				.contains("refused the command 'incrby' (INCRBY at assign.lua line 10, called for recording the owner of "
 						+ "new entries of")
 				.contains("Grant +incrby or the @string category");
 			assertThat(consumer.client.isTerminated()).isTrue();
