@@ -26,6 +26,9 @@ public final class LeaseRegistry {
 
 	private final Semaphore permits;
 
+	/** Streams whose done() got no answer: the renewer asks Redis about these few instead of scanning every stream. */
+	private final Set<Lease> inDoubt = ConcurrentHashMap.newKeySet();
+
 	/**
 	 * Leases whose done() got no answer and that the renewer then found finished, so that a retry of done() by name
 	 * or reference still succeeds after the lease left the registry. Such a lost answer is rare: the newest 1,000
@@ -77,6 +80,7 @@ public final class LeaseRegistry {
 
 	/** Removes a lease and gives its permit back; false when it was not registered. */
 	public boolean remove(Lease lease) {
+		this.inDoubt.remove(lease);
 		if (!this.byEntryId.remove(lease.entryId(), lease)) {
 			return false;
 		}
@@ -104,6 +108,16 @@ public final class LeaseRegistry {
 		synchronized (this.finishedInDoubt) {
 			return this.finishedInDoubt.values().stream().filter((lease) -> lease.name().equals(name)).toList();
 		}
+	}
+
+	/** A done() of this stream got no answer: Redis may have run it or not. */
+	public void markInDoubt(Lease lease) {
+		this.inDoubt.add(lease);
+	}
+
+	/** The streams whose done() got no answer and that are still registered. */
+	public List<Lease> inDoubt() {
+		return List.copyOf(this.inDoubt);
 	}
 
 	public boolean holds(String entryId) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * When the session is gone (the consumer stalled past the TTL, or Redis restarted) it starts a new epoch and
  * reconciles: streams whose owner is still this consumer stay; the others were taken over and are reported lost.
- * A done() whose answer was lost is resolved here too, by reconciling the streams left finishing.
+ * A done() whose answer was lost is resolved here too, by reconciling the streams whose done() got no answer.
  * While Redis answers {@code LOADING} (a restart reading its data) the next try follows after 100 ms, not a tick.
  */
 public final class SessionRenewer {
@@ -136,7 +136,7 @@ public final class SessionRenewer {
 		}
 		this.fullReconcileDue |= !renewed;
 		try {
-			reconcile(this.fullReconcileDue ? new ArrayList<>(this.registry.all()) : finishing());
+			reconcile(this.fullReconcileDue ? new ArrayList<>(this.registry.all()) : this.registry.inDoubt());
 			this.fullReconcileDue = false;
 		}
 		catch (RuntimeException ex) {
@@ -145,16 +145,6 @@ public final class SessionRenewer {
 			return;
 		}
 		this.lastSuccess = Instant.now();
-	}
-
-	private List<Lease> finishing() {
-		List<Lease> finishing = new ArrayList<>();
-		for (Lease lease : this.registry.all()) {
-			if (lease.state() == Lease.State.FINISHING) {
-				finishing.add(lease);
-			}
-		}
-		return finishing;
 	}
 
 	private void reconcile(List<Lease> leases) {

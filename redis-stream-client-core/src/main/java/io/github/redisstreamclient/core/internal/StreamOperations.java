@@ -50,7 +50,14 @@ public final class StreamOperations implements Lease.LeaseOwner {
 		}
 		// When Redis does not answer, the lease stays FINISHING and this throws: Redis may have run the script or
 		// not. done() may be called again, and the renewer learns the outcome meanwhile.
-		OwnershipStore.DoneOutcome outcome = this.ownership.store().done(lease);
+		OwnershipStore.DoneOutcome outcome;
+		try {
+			outcome = this.ownership.store().done(lease);
+		}
+		catch (RuntimeException ex) {
+			this.ownership.registry().markInDoubt(lease);
+			throw ex;
+		}
 		if (outcome == OwnershipStore.DoneOutcome.NOT_OWNER) {
 			if (lease.end(Lease.State.LOST)) {
 				this.ownership.registry().remove(lease);

@@ -94,6 +94,20 @@ class LeaseRegistryTests {
 	}
 
 	@Test
+	void aStreamIsInDoubtUntilItLeavesTheRegistry() {
+		LeaseRegistry registry = new LeaseRegistry(10);
+		registry.tryReservePermits(2);
+		Lease doubtful = lease("orders", "1-0");
+		Lease other = lease("users", "2-0");
+		registry.add(doubtful);
+		registry.add(other);
+		registry.markInDoubt(doubtful);
+		assertThat(registry.inDoubt()).containsExactly(doubtful);
+		registry.removeFinishedInDoubt(doubtful);
+		assertThat(registry.inDoubt()).isEmpty();
+	}
+
+	@Test
 	void aProducersInfoMayHoldJsonNulls() {
 		// Found by the fuzzer: {"Info": {"k": null}} is valid for Go producers; Map.copyOf refused it after the
 		// entry was already recorded, which left it pending without a handle.
