@@ -3,8 +3,7 @@ package io.github.redisstreamclient.chaos;
 import java.time.Duration;
 import java.util.Arrays;
 
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.github.redisstreamclient.core.ClusterFailover;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -34,14 +33,9 @@ final class Connections {
 		if (address.startsWith(CLUSTER)) {
 			RedisClusterConfiguration cluster = new RedisClusterConfiguration(
 					Arrays.asList(address.substring(CLUSTER.length()).split(",")));
-			// The topology refresh the README asks for on Redis Cluster, so a promoted replica is found.
-			ClusterTopologyRefreshOptions refresh = ClusterTopologyRefreshOptions.builder()
-				.enablePeriodicRefresh(Duration.ofSeconds(1))
-				.enableAllAdaptiveRefreshTriggers()
-				.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
-				.build();
+			// The options the README asks for on Redis Cluster, so a promoted replica is found at once.
 			factory = new LettuceConnectionFactory(cluster, LettuceClientConfiguration.builder()
-				.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).build())
+				.clientOptions(ClusterFailover.clientOptions().build())
 				.commandTimeout(COMMAND_TIMEOUT)
 				.shutdownTimeout(Duration.ZERO)
 				.build());

@@ -2,13 +2,20 @@ package io.github.redisstreamclient.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import io.github.redisstreamclient.core.StreamNotification.Type;
 import io.github.redisstreamclient.test.RedisCluster;
 import io.github.redisstreamclient.test.RedisServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,30 +78,102 @@ class ClusterIntegrationTests {
 	}
 
 	@Test
-	void masterFailoverLosesNoEntryAndTheSessionKeepsRenewing() {
-		LettuceConnectionFactory factory = cluster.connectionFactory();
-		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
-		try (TestConsumer consumer = TestConsumer.start(factory, this.service, "a",
-				(b) -> b.leaseTtl(Duration.ofSeconds(2)).lbsIdleTime(Duration.ofSeconds(6))
-					.retryPolicy(RetryPolicy.unlimited()))) {
+	void ownersKeepEveryStreamThroughAMasterFailoverAndTheProducerWaitsOnlyForThePromotion() throws Exception {
+		String lbsKey = this.service + "-input";
+		SimpleMeterRegistry metricsA = new SimpleMeterRegistry();
+		SimpleMeterRegistry metricsB = new SimpleMeterRegistry();
+		LoadBalancerStream lbs = LoadBalancerStream.of(cluster.connectionFactory(), this.service);
+		// The TTL is twice the outage (the promotion takes 2-3 s here): renewals must reach the new master in time.
+		UnaryOperator<RecoverableStreamClient.Builder> options = (b) -> b.leaseTtl(Duration.ofSeconds(5))
+			.lbsIdleTime(Duration.ofSeconds(15))
+			.retryPolicy(RetryPolicy.unlimited());
+		try (TestConsumer a = TestConsumer.start(cluster.connectionFactory(), this.service, "a",
+				(b) -> options.apply(b).meterRegistry(metricsA));
+				TestConsumer b = TestConsumer.start(cluster.connectionFactory(), this.service, "b",
+						(builder) -> options.apply(builder).meterRegistry(metricsB))) {
 			for (int i = 1; i <= 20; i++) {
 				lbs.add("stream-" + i);
 			}
-			await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.ownedStreams().size() == 20);
-			// Replication is asynchronous: make sure the replica has the owner hash and the pending list.
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> lengthOnReplica() == 20L);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> a.client.ownedStreams().size() + b.client.ownedStreams().size() == 20);
+			// Replication is asynchronous: make sure the replica has the owner hash before its master dies.
+			await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(20).equals(onReplica("HLEN", owners())));
+			Map<String, String> ownersBefore = ownersByEntry();
+			long killedAt = System.nanoTime();
+			CompletableFuture<Long> addedAt = CompletableFuture.supplyAsync(() -> {
+				sleep(Duration.ofMillis(300));
+				lbs.add("added-during-the-failover");
+				return System.nanoTime();
+			});
 
-			cluster.killMasterFor(this.service + "-input");
-			Instant afterFailover = Instant.now();
+			RedisServer killed = cluster.killMasterFor(lbsKey);
+			long promotedAt = System.nanoTime();
+			try {
+				Duration promotion = Duration.ofNanos(promotedAt - killedAt);
+				Duration producerBlocked = Duration.ofNanos(addedAt.get(30, TimeUnit.SECONDS) - killedAt);
+				Instant afterPromotion = Instant.now();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> a.client.lastRenewal().isAfter(afterPromotion)
+							&& b.client.lastRenewal().isAfter(afterPromotion));
+				Duration renewalsBack = Duration.ofNanos(System.nanoTime() - killedAt);
+				System.out.println("Cluster master failover: promoted after " + promotion.toMillis()
+						+ " ms, the add issued 300 ms after the kill returned after " + producerBlocked.toMillis()
+						+ " ms, both sessions renewed after " + renewalsBack.toMillis() + " ms");
+				// Lettuce learns of the promotion at its next topology refresh (every second).
+				assertThat(producerBlocked).isLessThanOrEqualTo(promotion.plusSeconds(2));
+				assertThat(renewalsBack).isLessThan(Duration.ofSeconds(5));
+				// Long enough for a lapsed session to be found (keyevents, the 500 ms sweep) and its streams claimed.
+				sleep(Duration.ofSeconds(6));
 
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> consumer.client.lastRenewal() != null && consumer.client.lastRenewal().isAfter(afterFailover));
-			lbs.add("stream-21");
-			await().atMost(Duration.ofSeconds(30)).until(() -> consumer.client.ownedStreams().size() == 21);
-			assertThat(consumer.of(Type.STREAM_DISOWNED)).isEmpty();
-			assertThat(cluster.masterFor(this.service + "-input").command("XLEN", this.service + "-input"))
-				.isEqualTo(21L);
+				assertThat(a.of(Type.STREAM_DISOWNED)).isEmpty();
+				assertThat(b.of(Type.STREAM_DISOWNED)).isEmpty();
+				assertThat(sessionRestarts(metricsA) + sessionRestarts(metricsB)).isZero();
+				assertThat(ownersByEntry()).containsAllEntriesOf(ownersBefore).hasSize(21);
+				assertThat(a.client.ownedStreams().size() + b.client.ownedStreams().size()).isEqualTo(21);
+				assertThat(cluster.masterFor(lbsKey).command("XLEN", lbsKey)).isEqualTo(21L);
+			}
+			finally {
+				cluster.restart(killed);
+			}
+		}
+	}
+
+	@Test
+	void aConsumerKilledAfterAMasterFailoverHasItsStreamsMovedWithinTtlPlusOneSecond() {
+		String lbsKey = this.service + "-input";
+		Duration ttl = Duration.ofSeconds(2);
+		LettuceConnectionFactory factory = cluster.connectionFactory();
+		LoadBalancerStream lbs = LoadBalancerStream.of(factory, this.service);
+		try (ConsumerProcesses processes = new ConsumerProcesses()) {
+			RedisServer seed = cluster.nodes().stream().filter(RedisServer::isRunning).findFirst().orElseThrow();
+			ConsumerProcesses.Handle owner = processes.startOnCluster(seed, this.service, "owner", ttl, false);
+			for (int i = 1; i <= 5; i++) {
+				lbs.add("stream-" + i);
+			}
+			owner.awaitLine((line) -> line.startsWith("STREAM_ADDED stream-5"), Duration.ofSeconds(10));
+			try (TestConsumer survivor = TestConsumer.start(factory, this.service, "survivor",
+					(b) -> b.leaseTtl(ttl).lbsIdleTime(ttl.multipliedBy(3)).autoClaim(true)
+						.sweepInterval(Duration.ofMinutes(5)))) {
+				await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(5).equals(onReplica("HLEN", owners())));
+				RedisServer killed = cluster.killMasterFor(lbsKey);
+				try {
+					// Both renew on the promoted replica: the owner, alive, keeps its streams.
+					sleep(ttl.plusSeconds(1));
+					assertThat(survivor.ownedNames()).isEmpty();
+					long killedAt = System.nanoTime();
+
+					owner.kill();
+
+					await().atMost(Duration.ofSeconds(10)).until(() -> survivor.ownedNames().size() == 5);
+					Duration moved = Duration.ofNanos(System.nanoTime() - killedAt);
+					System.out.println("Cluster, owner killed after a master failover: its 5 streams moved after "
+							+ moved.toMillis() + " ms");
+					assertThat(moved).isLessThanOrEqualTo(ttl.plusSeconds(1));
+				}
+				finally {
+					cluster.restart(killed);
+				}
+			}
 		}
 	}
 
@@ -116,11 +195,40 @@ class ClusterIntegrationTests {
 		}
 	}
 
-	private long lengthOnReplica() {
+	private String owners() {
+		return "{" + this.service + "-input}:owner";
+	}
+
+	private Object onReplica(String... command) {
 		RedisServer replica = cluster.replicaOf(cluster.masterFor(this.service + "-input"));
 		replica.command("READONLY");
-		Object length = replica.command("XLEN", this.service + "-input");
-		return (length instanceof Long value) ? value : -1;
+		return replica.command(command);
+	}
+
+	/** The owner hash as entry id -> consumer (without the fencing token). */
+	private Map<String, String> ownersByEntry() {
+		List<?> flat = (List<?>) cluster.masterFor(this.service + "-input").command("HGETALL", owners());
+		Map<String, String> owners = new HashMap<>();
+		for (int i = 0; i < flat.size(); i += 2) {
+			String value = String.valueOf(flat.get(i + 1));
+			owners.put(String.valueOf(flat.get(i)), value.substring(0, value.lastIndexOf(':')));
+		}
+		return owners;
+	}
+
+	private static double sessionRestarts(SimpleMeterRegistry metrics) {
+		Counter restarts = metrics.find("redis.stream.client.lease.renewals").tag("outcome", "restarted").counter();
+		return (restarts != null) ? restarts.count() : 0;
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 }

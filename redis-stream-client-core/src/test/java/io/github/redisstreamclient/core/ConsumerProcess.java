@@ -61,6 +61,9 @@ public final class ConsumerProcess {
 			standalone.setUsername(System.getenv(USERNAME));
 			standalone.setPassword(RedisPassword.of(System.getenv(PASSWORD)));
 		}
+		if (cluster) {
+			clientConfiguration.clientOptions(ClusterFailover.clientOptions().build());
+		}
 		LettuceConnectionFactory connectionFactory = cluster
 				? new LettuceConnectionFactory(new RedisClusterConfiguration(List.of("127.0.0.1:" + port)),
 						clientConfiguration.build())

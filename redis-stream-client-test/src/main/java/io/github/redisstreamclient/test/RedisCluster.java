@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode.NodeFlag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -216,10 +217,10 @@ public final class RedisCluster implements AutoCloseable {
 
 	/**
 	 * Creates a started connection factory for the cluster, seeded with every node's address, with a 5 second command
-	 * timeout. Its client refreshes the topology every second and on redirects and reconnects, so it follows a
-	 * failover within a few seconds. Otherwise it keeps Lettuce's defaults: commands for a node that is down are
-	 * queued until it is back or they time out. The cluster destroys the factory on {@link #close()}; destroying it
-	 * earlier is fine.
+	 * timeout and the client options of the core's {@code ClusterFailover} (this module does not depend on the core):
+	 * the topology is refreshed every second and on redirects and reconnects, and nodes the cluster marks as failing
+	 * leave it, so that what was queued for a dead master goes to the promoted replica instead of timing out. The
+	 * cluster destroys the factory on {@link #close()}; destroying it earlier is fine.
 	 * @return a new factory, not shared with other callers
 	 */
 	public LettuceConnectionFactory connectionFactory() {
@@ -233,7 +234,11 @@ public final class RedisCluster implements AutoCloseable {
 			.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
 			.build();
 		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
-			.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh).build())
+			.clientOptions(ClusterClientOptions.builder().topologyRefreshOptions(refresh)
+				// Nodes marked as failing leave the topology, so what was queued for a dead master is routed again.
+				.nodeFilter((node) -> !node.is(NodeFlag.FAIL) && !node.is(NodeFlag.EVENTUAL_FAIL)
+						&& !node.is(NodeFlag.NOADDR))
+				.build())
 			.commandTimeout(Duration.ofSeconds(5))
 			.shutdownTimeout(Duration.ZERO)
 			.build();

@@ -1,6 +1,7 @@
 package io.github.redisstreamclient.core.internal;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,46 +32,77 @@ final class ClusterPubSub {
 			BiConsumer<String, String> onMessage) {
 		this.connection = client.connectPubSub();
 		this.nodeChannels = nodeChannels.toArray(String[]::new);
-		// Node-specific subscriptions report to this listener only with propagation on.
-		this.connection.setNodeMessagePropagation(true);
-		this.connection.addListener(new RedisClusterPubSubAdapter<>() {
+		try {
+			// Node-specific subscriptions report to this listener only with propagation on.
+			this.connection.setNodeMessagePropagation(true);
+			this.connection.addListener(new RedisClusterPubSubAdapter<>() {
 
-			@Override
-			public void message(RedisClusterNode node, String channel, String message) {
-				onMessage.accept(channel, message);
+				@Override
+				public void message(RedisClusterNode node, String channel, String message) {
+					onMessage.accept(channel, message);
+				}
+
+			});
+			if (!clusterChannels.isEmpty()) {
+				// A plain PUBLISH reaches every node of the cluster, so one subscription is enough.
+				this.connection.sync().subscribe(clusterChannels.toArray(String[]::new));
 			}
-
-		});
-		if (!clusterChannels.isEmpty()) {
-			// A plain PUBLISH reaches every node of the cluster, so one subscription is enough.
-			this.connection.sync().subscribe(clusterChannels.toArray(String[]::new));
+			// At start the caller waits (a second at most), so that start() returns listening.
+			await(subscribeNodes());
 		}
-		refresh();
+		catch (RuntimeException ex) {
+			this.connection.close();
+			throw ex;
+		}
 	}
 
-	/** Subscribes every node the client knows of to the node channels; subscribing again is harmless. */
+	/**
+	 * Subscribes every node the client knows of to the node channels, without waiting: subscribing again is
+	 * harmless, and a node that does not answer must not hold up the claims worker that calls this (measured before:
+	 * the whole command timeout every sweep after a master died). A failure is logged; the sweep covers meanwhile.
+	 */
 	void refresh() {
+		CompletableFuture<?> subscribed = subscribeNodes();
+		subscribed.whenComplete((done, ex) -> {
+			if (ex != null) {
+				logFailure(ex);
+			}
+		});
+	}
+
+	private CompletableFuture<?> subscribeNodes() {
 		if (this.nodeChannels.length == 0) {
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
 		try {
-			// Failed nodes are skipped and the rest get a second: a dead node must not hold the claims worker up for
-			// a command timeout at every refresh (measured: the whole timeout every 15 s after a master died).
-			this.connection.async()
+			// Nodes the cluster marks as failing are skipped: they would only time out.
+			return this.connection.async()
 				.nodes((node) -> !node.is(RedisClusterNode.NodeFlag.FAIL)
 						&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))
 				.commands()
 				.subscribe(this.nodeChannels)
-				.toCompletableFuture()
-				.get(1, TimeUnit.SECONDS);
+				.toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	private void await(CompletableFuture<?> subscribed) {
+		try {
+			subscribed.get(1, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			logger.warn("Subscribing the cluster nodes to {} failed; expiries are found by the sweep meanwhile: {}",
-					List.of(this.nodeChannels), ex.toString());
+		catch (ExecutionException | TimeoutException ex) {
+			logFailure(ex);
 		}
+	}
+
+	private void logFailure(Throwable ex) {
+		logger.warn("Subscribing the cluster nodes to {} failed; expiries are found by the sweep meanwhile: {}",
+				List.of(this.nodeChannels), ex.toString());
 	}
 
 	void close() {
