@@ -98,9 +98,12 @@ class FailoverIntegrationTests {
 						(client, n) -> recordClaim(client, n, claims))) {
 			owner.kill();
 
-			await().atMost(Duration.ofSeconds(10)).until(() -> claims.size() >= 2);
-			assertThat(claims.subList(0, 2)).containsExactlyInAnyOrder(true, false);
-			assertThat(b.client.ownedStreams().size() + c.client.ownedStreams().size()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> claims.contains(true));
+			// A survivor that looks after the winner's claim no longer finds the stream pending for the dead owner
+			// and is not told: so one or two were told, and exactly one won.
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+				.until(() -> b.client.ownedStreams().size() + c.client.ownedStreams().size() == 1);
+			assertThat(claims).hasSizeBetween(1, 2).containsOnlyOnce(true);
 		}
 	}
 

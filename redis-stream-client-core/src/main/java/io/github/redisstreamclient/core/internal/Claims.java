@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.redisstreamclient.core.StreamNotification;
 import io.github.redisstreamclient.core.StreamRef;
@@ -28,8 +30,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * <b>Fair share.</b> Every survivor hears of a dead consumer at about the same time. Each first claims at most
  * {@code ceil(n / k)} of its {@code n} streams ({@code k} live consumers); after a short pause, up to its fair share
- * of all the service's streams; after another, whatever is left. So the streams spread evenly instead of the
- * quickest survivor taking them all, and a survivor that was slow to hear still gets its share. A released stream goes first to
+ * of all the service's streams; after another, whatever is left, once no other live consumer is below its share (or
+ * after at most three more pauses). So the streams spread evenly instead of the quickest survivor taking them all,
+ * and a survivor that was slow to hear still gets its share. A released stream goes first to
  * consumers below their fair share, after the pause to anyone. <b>Poison streams</b> come back from the claim
  * script marked: they go to the dead-letter stream and are finished. <b>After a Redis restart</b> claims from dead
  * consumers wait ({@link RestartGrace}), so that owners that are alive renew first and keep their streams.
@@ -40,6 +43,9 @@ public final class Claims {
 
 	/** After claiming its fair share, how long a survivor leaves the rest to the others. */
 	static final Duration PAUSE = Duration.ofMillis(200);
+
+	/** How many pauses the last round waits, at most, for a live consumer below its share to claim it. */
+	static final int LAST_ROUND_WAITS = 3;
 
 	private final Ownership ownership;
 
@@ -53,7 +59,10 @@ public final class Claims {
 	private final int batch;
 
 	/** Gone consumers whose claims wait for the restart grace to pass. */
-	private final java.util.Set<String> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+
+	/** Gone consumers whose claim rounds are under way. */
+	private final Set<String> claiming = ConcurrentHashMap.newKeySet();
 
 	public Claims(Ownership ownership, DeadConsumerDetector detector, RestartGrace grace, boolean autoClaim,
 			int batch) {
@@ -121,29 +130,83 @@ public final class Claims {
 	}
 
 	private int claimDead(String consumer, long detectedAtNanos) {
-		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
-		GroupMember gone = census.stream().filter((m) -> m.name().equals(consumer)).findFirst().orElse(null);
-		if (gone == null || gone.live() || gone.pending() == 0) {
+		// The sweep and the keyevent may both report a consumer: its rounds run once, the last takes what is left.
+		if (!this.claiming.add(consumer)) {
 			return 0;
 		}
-		int live = (int) census.stream().filter(GroupMember::live).count();
-		long share = FairShare.of(gone.pending(), live);
-		int won = claimFrom(consumer, share, 0, detectedAtNanos);
-		this.detector.execute(() -> claimUpToFairShare(consumer, detectedAtNanos), PAUSE);
-		return won;
+		boolean chained = false;
+		try {
+			List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
+			GroupMember gone = member(census, consumer);
+			if (gone == null || gone.live() || gone.pending() == 0) {
+				return 0;
+			}
+			int live = (int) census.stream().filter(GroupMember::live).count();
+			long share = FairShare.of(gone.pending(), live);
+			int won = claimFrom(consumer, share, 0, detectedAtNanos);
+			chained = this.detector.execute(() -> claimUpToFairShare(consumer, detectedAtNanos), PAUSE);
+			return won;
+		}
+		finally {
+			if (!chained) {
+				this.claiming.remove(consumer);
+			}
+		}
 	}
 
 	/**
 	 * The second round, after the pause: up to this consumer's fair share of all the service's streams (what the
 	 * live consumers hold and what the gone one still has), so that a survivor that came late to the first round
-	 * still gets its share. A third round, after another pause, takes whatever is left, so that nothing stays
-	 * unowned when survivors are at their share, at their limit or gone.
+	 * still gets its share.
 	 */
 	private void claimUpToFairShare(String consumer, long detectedAtNanos) {
+		boolean chained = false;
+		try {
+			if (claimUpToShare(consumer, detectedAtNanos) != null) {
+				chained = this.detector.execute(() -> claimTheRest(consumer, detectedAtNanos, 0), PAUSE);
+			}
+		}
+		finally {
+			if (!chained) {
+				this.claiming.remove(consumer);
+			}
+		}
+	}
+
+	/**
+	 * The last round: whatever is left, so that nothing stays unowned when survivors are at their share, at their
+	 * limit or gone. While another live consumer is below its share (it heard late: a loaded machine, a GC pause),
+	 * this waits for it, up to {@link #LAST_ROUND_WAITS} pauses, taking only up to its own share meanwhile.
+	 */
+	private void claimTheRest(String consumer, long detectedAtNanos, int waited) {
+		boolean chained = false;
+		try {
+			Spread spread = claimUpToShare(consumer, detectedAtNanos);
+			if (spread == null) {
+				return;
+			}
+			if (spread.othersBelowShare(this.ownership.consumerId()) && waited < LAST_ROUND_WAITS) {
+				chained = this.detector.execute(() -> claimTheRest(consumer, detectedAtNanos, waited + 1), PAUSE);
+				return;
+			}
+			claimFrom(consumer, Long.MAX_VALUE, 0, detectedAtNanos);
+		}
+		finally {
+			if (!chained) {
+				this.claiming.remove(consumer);
+			}
+		}
+	}
+
+	/**
+	 * Claims from {@code consumer} up to this consumer's fair share of all the service's streams; returns how the
+	 * streams were spread before, or {@code null} when the consumer is back or has nothing left.
+	 */
+	private @Nullable Spread claimUpToShare(String consumer, long detectedAtNanos) {
 		List<GroupMember> census = this.ownership.store().census(Duration.ZERO);
-		GroupMember gone = census.stream().filter((m) -> m.name().equals(consumer)).findFirst().orElse(null);
+		GroupMember gone = member(census, consumer);
 		if (gone == null || gone.live() || gone.pending() == 0) {
-			return;
+			return null;
 		}
 		List<GroupMember> live = census.stream().filter(GroupMember::live).toList();
 		long streams = live.stream().mapToLong(GroupMember::pending).sum() + gone.pending();
@@ -151,7 +214,20 @@ public final class Claims {
 		if (room > 0) {
 			claimFrom(consumer, room, 0, detectedAtNanos);
 		}
-		this.detector.execute(() -> claimFrom(consumer, Long.MAX_VALUE, 0, detectedAtNanos), PAUSE);
+		return new Spread(live, FairShare.of(streams, live.size()));
+	}
+
+	private static @Nullable GroupMember member(List<GroupMember> census, String name) {
+		return census.stream().filter((m) -> m.name().equals(name)).findFirst().orElse(null);
+	}
+
+	/** The live consumers as a census saw them, and the fair share of every stream of the service. */
+	private record Spread(List<GroupMember> live, long share) {
+
+		boolean othersBelowShare(String self) {
+			return this.live.stream().anyMatch((m) -> !m.name().equals(self) && m.pending() < this.share);
+		}
+
 	}
 
 	/** Claims up to {@code most} of the entries pending for {@code consumer}; returns how many it won. */

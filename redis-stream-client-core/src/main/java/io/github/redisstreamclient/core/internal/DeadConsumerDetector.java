@@ -227,16 +227,21 @@ public final class DeadConsumerDetector {
 		}
 	}
 
-	/** Runs {@code task} on the worker thread, after what is queued; later when {@code delay} is positive. */
-	public void execute(Runnable task, Duration delay) {
+	/**
+	 * Runs {@code task} on the worker thread, after what is queued; later when {@code delay} is positive. False when
+	 * the detector is stopping and the task will not run.
+	 */
+	public boolean execute(Runnable task, Duration delay) {
 		if (!this.running) {
-			return;
+			return false;
 		}
 		try {
 			this.worker.schedule(() -> runSafely(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
 		}
 		catch (RejectedExecutionException ex) {
 			// Shutting down.
+			return false;
 		}
 	}
 

@@ -1,5 +1,7 @@
 package io.github.redisstreamclient.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.redisstreamclient.core.OwnedStream;
 import io.github.redisstreamclient.core.StreamEntry;
@@ -17,10 +18,27 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One stream this consumer owns (its entry in the owner hash is {@link #value()}), and what {@link OwnedStream} shows
- * the user. Nothing is renewed per stream: the consumer's session keeps them all. About 200 bytes on the heap with
- * its map entries; there is no thread or timer per stream.
+ * the user. Nothing is renewed per stream: the consumer's session keeps them all, and there is no thread or timer per
+ * stream. A million of these are held at once, so it keeps little: the owner hash value and {@link #heldSince()} are
+ * made when asked for, the state is a plain volatile field, and the cancellation future exists once someone asks for
+ * it (PERFORMANCE.md, heap per held stream).
  */
 public final class Lease implements OwnedStream {
+
+	private static final VarHandle STATE;
+
+	private static final VarHandle CANCELLATION;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			STATE = lookup.findVarHandle(Lease.class, "state", State.class);
+			CANCELLATION = lookup.findVarHandle(Lease.class, "cancellation", CompletableFuture.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final StreamRef ref;
 
@@ -28,15 +46,15 @@ public final class Lease implements OwnedStream {
 
 	private final long fencingToken;
 
-	private final String value;
+	private final String consumerId;
 
-	private final Instant heldSince;
+	private final long heldSinceMillis;
 
 	private final LeaseOwner owner;
 
-	private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
+	private volatile State state = State.HELD;
 
-	private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+	private volatile @Nullable CompletableFuture<Void> cancellation;
 
 	/** Where the next {@link #read} starts: exclusive; {@code null} until the checkpoint was looked up. */
 	private volatile @Nullable String readPosition;
@@ -44,10 +62,10 @@ public final class Lease implements OwnedStream {
 	public Lease(StreamRef ref, Map<String, Object> info, long fencingToken, String consumerId, LeaseOwner owner) {
 		this.ref = ref;
 		// Not Map.copyOf: a producer's Info may hold JSON nulls, as Go's map[string]interface{} does.
-		this.info = Collections.unmodifiableMap(new LinkedHashMap<>(info));
+		this.info = info.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(info));
 		this.fencingToken = fencingToken;
-		this.value = consumerId + ":" + fencingToken;
-		this.heldSince = Instant.now();
+		this.consumerId = consumerId;
+		this.heldSinceMillis = System.currentTimeMillis();
 		this.owner = owner;
 	}
 
@@ -77,17 +95,17 @@ public final class Lease implements OwnedStream {
 
 	/** The owner hash's value while this consumer owns the stream: {@code <consumer id>:<fencing token>}. */
 	public String value() {
-		return this.value;
+		return this.consumerId + ":" + this.fencingToken;
 	}
 
 	@Override
 	public Instant heldSince() {
-		return this.heldSince;
+		return Instant.ofEpochMilli(this.heldSinceMillis);
 	}
 
 	@Override
 	public boolean isOwned() {
-		return this.state.get() == State.HELD;
+		return this.state == State.HELD;
 	}
 
 	@Override
@@ -131,7 +149,17 @@ public final class Lease implements OwnedStream {
 
 	@Override
 	public CompletableFuture<Void> cancellation() {
-		return this.cancellation;
+		CompletableFuture<Void> cancellation = this.cancellation;
+		if (cancellation == null) {
+			CANCELLATION.compareAndSet(this, null, new CompletableFuture<Void>());
+			cancellation = this.cancellation;
+		}
+		// end() may have run before the future existed: it is set before the state is read, end() does the reverse.
+		State current = this.state;
+		if (current == State.LOST || current == State.RELEASED) {
+			cancellation.complete(null);
+		}
+		return cancellation;
 	}
 
 	/**
@@ -139,12 +167,12 @@ public final class Lease implements OwnedStream {
 	 * done() ended without an answer from Redis. False once the lease was lost, released or is done.
 	 */
 	public boolean startFinishing() {
-		return this.state.compareAndSet(State.HELD, State.FINISHING) || this.state.get() == State.FINISHING;
+		return STATE.compareAndSet(this, State.HELD, State.FINISHING) || this.state == State.FINISHING;
 	}
 
 	/** The stream is finished: from {@link State#FINISHING} to {@link State#DONE}; false if it had left FINISHING. */
 	public boolean finish() {
-		return this.state.compareAndSet(State.FINISHING, State.DONE);
+		return STATE.compareAndSet(this, State.FINISHING, State.DONE);
 	}
 
 	/**
@@ -155,21 +183,22 @@ public final class Lease implements OwnedStream {
 		if (next != State.LOST && next != State.RELEASED) {
 			throw new IllegalArgumentException("A lease ends as LOST or RELEASED, not " + next);
 		}
-		boolean ended = this.state.compareAndSet(State.HELD, next) || this.state.compareAndSet(State.FINISHING, next);
-		if (ended) {
-			this.cancellation.complete(null);
+		boolean ended = STATE.compareAndSet(this, State.HELD, next) || STATE.compareAndSet(this, State.FINISHING, next);
+		CompletableFuture<Void> cancellation = this.cancellation;
+		if (ended && cancellation != null) {
+			cancellation.complete(null);
 		}
 		return ended;
 	}
 
 	public State state() {
-		return this.state.get();
+		return this.state;
 	}
 
 	@Override
 	public String toString() {
 		return "Lease[" + this.ref.dataStreamName() + " @ " + this.ref.lbsEntryId() + ", token " + this.fencingToken
-				+ ", " + this.state.get() + "]";
+				+ ", " + this.state + "]";
 	}
 
 	/**

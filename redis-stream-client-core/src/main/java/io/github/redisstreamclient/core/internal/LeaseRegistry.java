@@ -1,6 +1,7 @@
 package io.github.redisstreamclient.core.internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +23,11 @@ public final class LeaseRegistry {
 
 	private final Map<String, Lease> byEntryId = new ConcurrentHashMap<>();
 
-	private final Map<String, Set<Lease>> byName = new ConcurrentHashMap<>();
+	/**
+	 * By stream name: the lease itself, or a {@code Lease[]} in the rare case that one name is held twice (two LBS
+	 * entries of one stream). A set per name cost about 200 bytes per held stream.
+	 */
+	private final Map<String, Object> byName = new ConcurrentHashMap<>();
 
 	private final Semaphore permits;
 
@@ -75,7 +80,7 @@ public final class LeaseRegistry {
 	/** Adds a lease for which a permit was already taken. */
 	public void add(Lease lease) {
 		this.byEntryId.put(lease.entryId(), lease);
-		this.byName.computeIfAbsent(lease.name(), (name) -> ConcurrentHashMap.newKeySet()).add(lease);
+		this.byName.merge(lease.name(), lease, (held, added) -> with(leases(held), lease));
 	}
 
 	/** Removes a lease and gives its permit back; false when it was not registered. */
@@ -84,10 +89,7 @@ public final class LeaseRegistry {
 		if (!this.byEntryId.remove(lease.entryId(), lease)) {
 			return false;
 		}
-		this.byName.computeIfPresent(lease.name(), (name, leases) -> {
-			leases.remove(lease);
-			return leases.isEmpty() ? null : leases;
-		});
+		this.byName.computeIfPresent(lease.name(), (name, held) -> without(leases(held), lease));
 		this.permits.release();
 		return true;
 	}
@@ -129,8 +131,8 @@ public final class LeaseRegistry {
 	}
 
 	public List<Lease> byName(String name) {
-		Set<Lease> leases = this.byName.get(name);
-		return (leases != null) ? List.copyOf(leases) : List.of();
+		Object held = this.byName.get(name);
+		return (held != null) ? List.of(leases(held)) : List.of();
 	}
 
 	public Collection<Lease> all() {
@@ -139,6 +141,30 @@ public final class LeaseRegistry {
 
 	public int size() {
 		return this.byEntryId.size();
+	}
+
+	private static Lease[] leases(Object held) {
+		return (held instanceof Lease lease) ? new Lease[] { lease } : (Lease[]) held;
+	}
+
+	private static Object with(Lease[] held, Lease lease) {
+		for (Lease each : held) {
+			if (each == lease) {
+				return (held.length == 1) ? held[0] : held;
+			}
+		}
+		Lease[] more = Arrays.copyOf(held, held.length + 1);
+		more[held.length] = lease;
+		return more;
+	}
+
+	private static @Nullable Object without(Lease[] held, Lease lease) {
+		Lease[] rest = Arrays.stream(held).filter((each) -> each != lease).toArray(Lease[]::new);
+		return switch (rest.length) {
+			case 0 -> null;
+			case 1 -> rest[0];
+			default -> rest;
+		};
 	}
 
 }

@@ -82,6 +82,26 @@ class LeaseRegistryTests {
 	}
 
 	@Test
+	void oneNameHeldThreeTimesLosesOnlyTheRemovedLease() {
+		LeaseRegistry registry = new LeaseRegistry(10);
+		registry.tryReservePermits(3);
+		Lease first = lease("orders", "1-0");
+		Lease second = lease("orders", "2-0");
+		Lease third = lease("orders", "3-0");
+		registry.add(first);
+		registry.add(second);
+		registry.add(second);
+		registry.add(third);
+		assertThat(registry.byName("orders")).containsExactlyInAnyOrder(first, second, third);
+		registry.remove(second);
+		assertThat(registry.byName("orders")).containsExactlyInAnyOrder(first, third);
+		registry.remove(first);
+		registry.remove(third);
+		assertThat(registry.byName("orders")).isEmpty();
+		assertThat(registry.size()).isZero();
+	}
+
+	@Test
 	void aStreamFinishedWhileItsDoneWasInDoubtIsRemembered() {
 		LeaseRegistry registry = new LeaseRegistry(10);
 		registry.tryReservePermits(1);
@@ -128,6 +148,19 @@ class LeaseRegistryTests {
 		assertThat(lease.cancellation()).isDone();
 		assertThat(lease.isOwned()).isFalse();
 		assertThat(lease.startFinishing()).isFalse();
+	}
+
+	@Test
+	void aCancellationAskedForBeforeTheEndFiresWhenTheLeaseEnds() {
+		Lease lease = lease("orders", "1-0");
+		assertThat(lease.cancellation()).isNotDone().isSameAs(lease.cancellation());
+		assertThat(lease.startFinishing()).isTrue();
+		assertThat(lease.end(Lease.State.LOST)).isTrue();
+		assertThat(lease.cancellation()).isDone();
+		Lease done = lease("orders", "2-0");
+		done.startFinishing();
+		done.finish();
+		assertThat(done.cancellation()).isNotDone();
 	}
 
 }
