@@ -1,50 +1,26 @@
 package io.github.redisstreamclient.core;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.redisstreamclient.core.internal.AclDenials;
-import io.github.redisstreamclient.core.internal.Assignments;
-import io.github.redisstreamclient.core.internal.Claims;
-import io.github.redisstreamclient.core.internal.ClientMetrics;
-import io.github.redisstreamclient.core.internal.DeadConsumerDetector;
-import io.github.redisstreamclient.core.internal.GroupReader;
-import io.github.redisstreamclient.core.internal.Lease;
-import io.github.redisstreamclient.core.internal.LeaseRegistry;
-import io.github.redisstreamclient.core.internal.MicrometerClientMetrics;
-import io.github.redisstreamclient.core.internal.NotificationDispatcher;
-import io.github.redisstreamclient.core.internal.Ownership;
-import io.github.redisstreamclient.core.internal.OwnershipStore;
-import io.github.redisstreamclient.core.internal.Rebalancer;
-import io.github.redisstreamclient.core.internal.RestartGrace;
-import io.github.redisstreamclient.core.internal.ServiceKeys;
-import io.github.redisstreamclient.core.internal.SessionRenewer;
+import io.github.redisstreamclient.core.internal.ClientOptions;
+import io.github.redisstreamclient.core.internal.ConsumerRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.stream.ReadOffset;
-import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * A consumer of a service's Load Balancer Stream that owns data streams and recovers the streams of consumers that
  * die, stall or shut down. The Java counterpart of the Go client's {@code RecoverableRedisStreamClient}.
  * <p>
  * Liveness is one session key per consumer, renewed with one command per tick whatever it holds; a stream's owner is
- * written to the owner hash once, with its fencing token, when it changes hands (DESIGN.md, "ownership v2"). This
- * class only wires the parts together and keeps the client's state: {@link SessionRenewer} keeps the session,
- * {@link GroupReader} and {@link Assignments} take new LBS entries, {@link DeadConsumerDetector} notices consumers that
- * are gone and {@link Claims} takes their streams over, {@link Rebalancer} spreads streams to newcomers.
+ * written to the owner hash once, with its fencing token, when it changes hands (DESIGN.md, "ownership v2"). The
+ * work is done by package-private parts in {@code core.internal}, wired by {@code ConsumerRuntime}; docs/ARCHITECTURE.md
+ * shows them and their threads.
  * <p>
  * Build one with {@link #builder(RedisConnectionFactory, String)}, {@link #start()} it, process the streams it
  * announces as {@link StreamNotification.Type#STREAM_ADDED}, call {@link #done(String)} for each finished stream and
@@ -52,71 +28,16 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 public final class RecoverableStreamClient implements AutoCloseable {
 
-	private static final Logger logger = LoggerFactory.getLogger(RecoverableStreamClient.class);
-
 	private final ClientOptions options;
-
-	private final StringRedisTemplate redis;
-
-	private final ServiceKeys keys;
 
 	private final String id;
 
-	private final ClientMetrics metrics;
-
-	private final LeaseRegistry registry;
-
-	private final OwnershipStore store;
-
-	private final NotificationDispatcher dispatcher;
-
-	private final Ownership ownership;
-
-	private final SessionRenewer renewer;
-
-	private final DeadConsumerDetector detector;
-
-	private final RestartGrace grace;
-
-	private final Claims claims;
-
-	private final Rebalancer rebalancer;
-
-	private final GroupReader reader;
-
-	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-
-	private volatile @Nullable String terminationReason;
+	private final ConsumerRuntime runtime;
 
 	private RecoverableStreamClient(ClientOptions options) {
 		this.options = options;
-		this.redis = new StringRedisTemplate(options.connectionFactory());
-		this.keys = new ServiceKeys(options.serviceName());
 		this.id = ConsumerIds.resolve(options.consumerId(), System.getenv());
-		this.metrics = (options.meterRegistry() != null)
-				? new MicrometerClientMetrics((MeterRegistry) options.meterRegistry(), options.serviceName())
-				: ClientMetrics.NOOP;
-		this.registry = new LeaseRegistry(options.maxOwnedStreams());
-		this.metrics.ownedStreams(this.registry::size);
-		this.store = new OwnershipStore(this.redis, this.keys, this.id, options.leaseTtl(), options.maxTakeovers());
-		this.dispatcher = new NotificationDispatcher("rsc-notify-" + this.id, options.notificationThreads(),
-				options.notificationQueueCapacity(), options.listener(), this.metrics);
-		this.ownership = new Ownership(this.id, this.keys, this.redis, this.store, this.registry, this.dispatcher,
-				this.metrics, options.maxTakeovers(), this::announceReleased);
-		this.grace = new RestartGrace(this.redis, options.restartGrace());
-		this.detector = new DeadConsumerDetector(this.id, options.connectionFactory(), this.redis, this.keys,
-				this.store, options.keyspaceNotifications(), options.sweepInterval(), options.lbsIdleTime(),
-				options.notificationCheckInterval(), this.metrics, new DetectorEvents());
-		this.claims = new Claims(this.ownership, this.detector, this.grace, options.autoClaim(),
-				options.lbsRecoveryCount());
-		this.rebalancer = new Rebalancer(this.ownership, options.rebalanceTolerance());
-		this.renewer = new SessionRenewer(this.id, this.store, this.registry, options.lbsRecoveryCount(),
-				options.leaseRenewalInterval(), this.metrics, new RenewerEvents());
-		Assignments assignments = new Assignments(this.ownership, options.lbsBatchSize(), this.renewer::epoch,
-				() -> this.state.get() == State.RUNNING);
-		this.reader = new GroupReader("rsc-lbs-" + this.id, options.connectionFactory(), this.keys.group(), this.id,
-				List.of(this.keys.lbs()), options.lbsBlockTime(), options.retryPolicy(), assignments, assignments,
-				this::onReadFailed, this::onReaderTerminated);
+		this.runtime = new ConsumerRuntime(options, this.id);
 	}
 
 	/**
@@ -132,29 +53,12 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 * Joins the consumer group and starts working (the Go client's {@code Init}): starts a session, creates the group
 	 * if needed, subscribes to expiry notifications, recovers what an earlier process under this id and dead
 	 * consumers held, checks that it may read the LBS, then renews the session and reads new LBS entries.
+	 * @throws IllegalStateException when it was started before
 	 * @throws org.springframework.dao.PermissionDeniedDataAccessException when the Redis user lacks a permission
 	 * these steps need; the message names the command, key or channel and what to grant
 	 */
 	public void start() {
-		if (!this.state.compareAndSet(State.NEW, State.RUNNING)) {
-			throw new IllegalStateException("Client " + this.id + " was already started (state " + this.state.get() + ")");
-		}
-		try {
-			long epoch = this.renewer.start();
-			createGroup("$");
-			this.dispatcher.start();
-			this.detector.start();
-			this.claims.recover(epoch);
-			this.reader.probe();
-			this.reader.start();
-		}
-		catch (RuntimeException ex) {
-			// Leave nothing running behind a failed start; streams recovered so far are handed off again.
-			close();
-			throw AclDenials.translate(ex, "starting consumer " + this.id + " of '" + this.keys.lbs() + "'");
-		}
-		logger.info("Consumer {} started on {} (lease TTL {} ms, expiry detection: {})", this.id, this.keys.lbs(),
-				this.options.leaseTtl().toMillis(), this.detector.detectionMode());
+		this.runtime.start();
 	}
 
 	/** This consumer's id, {@code redis-consumer-<id>}: its name in the consumer group and in the owner hash. */
@@ -164,7 +68,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	/** The service this client consumes. */
 	public String serviceName() {
-		return this.keys.service();
+		return this.options.serviceName();
 	}
 
 	/**
@@ -172,14 +76,11 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 * {@link StreamNotification.Type#STREAM_EXPIRED}. Claims race safely: exactly one consumer wins.
 	 * @return {@code true} when this consumer now owns the stream; {@code false} when another consumer holds it, it
 	 * is finished, or this consumer is at {@code maxOwnedStreams}
+	 * @throws IllegalStateException when the client is not running
 	 */
 	public boolean claim(StreamRef stream) {
 		Objects.requireNonNull(stream, "stream must not be null");
-		requireRunning();
-		if (this.registry.holds(stream.lbsEntryId())) {
-			return false;
-		}
-		return this.claims.claimEntries(List.of(stream.lbsEntryId()), 0) == 1;
+		return this.runtime.claim(stream);
 	}
 
 	/**
@@ -189,17 +90,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 * @throws StreamNotOwnedException when this consumer owns no stream of that name, or lost it meanwhile
 	 */
 	public void done(String dataStreamName) {
-		List<Lease> leases = this.registry.byName(dataStreamName);
-		if (leases.isEmpty()) {
-			leases = this.registry.finishedInDoubtByName(dataStreamName);
-		}
-		if (leases.isEmpty()) {
-			throw new StreamNotOwnedException(
-					"Consumer " + this.id + " does not own stream '" + dataStreamName + "' (never did, done, or lost)");
-		}
-		for (Lease lease : leases) {
-			lease.done();
-		}
+		this.runtime.done(dataStreamName);
 	}
 
 	/**
@@ -207,41 +98,22 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 * @throws StreamNotOwnedException when this consumer does not own it
 	 */
 	public void done(StreamRef stream) {
-		Lease lease = this.registry.byEntryId(stream.lbsEntryId());
-		if (lease == null) {
-			lease = this.registry.finishedInDoubt(stream.lbsEntryId());
-		}
-		if (lease == null || !lease.name().equals(stream.dataStreamName())) {
-			throw new StreamNotOwnedException("Consumer " + this.id + " does not own " + stream);
-		}
-		lease.done();
+		this.runtime.done(stream);
 	}
 
 	/** The handle of {@code stream} while this consumer owns it. */
 	public Optional<OwnedStream> ownedStream(StreamRef stream) {
-		Lease lease = this.registry.byEntryId(stream.lbsEntryId());
-		return (lease != null && lease.name().equals(stream.dataStreamName())) ? Optional.of(lease)
-				: Optional.empty();
+		return this.runtime.ownedStream(stream);
 	}
 
 	/** The streams this consumer holds now. */
 	public Collection<OwnedStream> ownedStreams() {
-		return List.copyOf(this.registry.all());
+		return this.runtime.ownedStreams();
 	}
 
 	/** Finishes every owned stream (the Go client's {@code Done()} without stopping); returns how many. */
 	public int doneAll() {
-		int finished = 0;
-		for (Lease lease : this.registry.all()) {
-			try {
-				lease.done();
-				finished++;
-			}
-			catch (StreamNotOwnedException ex) {
-				logger.warn(ex.getMessage());
-			}
-		}
-		return finished;
+		return this.runtime.doneAll();
 	}
 
 	/**
@@ -252,72 +124,12 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		State previous = this.state.getAndSet(State.CLOSED);
-		if (previous == State.CLOSED) {
-			return;
-		}
-		if (previous == State.NEW) {
-			this.dispatcher.close(Duration.ZERO);
-			return;
-		}
-		this.reader.stop();
-		this.detector.stop();
-		// No reconcile may run after the release below, or it would report the released streams lost.
-		this.renewer.stop();
-		handOff();
-		if (previous != State.TERMINATED) {
-			this.dispatcher.dispatch(StreamNotification.terminated("closed"));
-		}
-		this.dispatcher.close(Duration.ofSeconds(5));
-		logger.info("Consumer {} closed", this.id);
-	}
-
-	private void handOff() {
-		List<Lease> leaving = new ArrayList<>(this.registry.all());
-		// Each step on its own, so that a refused release does not keep the others from hearing that this consumer
-		// left; but when Redis does not answer, the rest would only wait out a command timeout each.
-		boolean reachable = handOffStep("releasing " + leaving.size() + " stream(s) (release.lua)", () -> {
-			int released = this.ownership.operations().release(leaving, null);
-			if (released > 0) {
-				logger.info("Consumer {} handed off {} stream(s)", this.id, released);
-			}
-		});
-		reachable = reachable && handOffStep("ending the session (session-end.lua)",
-				() -> this.store.endSession(this.renewer.epoch()));
-		if (reachable) {
-			handOffStep("announcing the close (PUBLISH to '" + this.keys.releasedChannel() + "')",
-					this.detector::announceClosed);
-		}
-		for (Lease lease : leaving) {
-			if (lease.end(Lease.State.RELEASED)) {
-				this.registry.remove(lease);
-			}
-		}
-	}
-
-	/** Runs one step of the handoff; false when Redis did not answer (as opposed to answering with an error). */
-	private boolean handOffStep(String doing, Runnable step) {
-		try {
-			step.run();
-			return true;
-		}
-		catch (RuntimeException ex) {
-			String denied = AclDenials.explain(ex, "handing off streams on close: " + doing);
-			logger.warn("Consumer {}: {} failed; what was not handed off fails over when the session expires: {}",
-					this.id, doing, (denied != null) ? denied : ex.toString());
-			return denied != null || GroupReader.causedBy(ex, "ERR");
-		}
-	}
-
-	private void announceReleased(List<String> entryIds) {
-		if (this.state.get() == State.RUNNING) {
-			this.detector.announceReleased(entryIds);
-		}
+		this.runtime.close();
 	}
 
 	/** Whether the client is started, not closed, and its LBS subscription has not given up. */
 	public boolean isRunning() {
-		return this.state.get() == State.RUNNING;
+		return this.runtime.isRunning();
 	}
 
 	/**
@@ -325,145 +137,32 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 * reader ran out of retries, or Redis denied a permission it needs.
 	 */
 	public boolean isTerminated() {
-		return this.state.get() == State.TERMINATED;
+		return this.runtime.isTerminated();
 	}
 
 	/** Why the client terminated by itself, as in its {@code STREAM_TERMINATED}; {@code null} while it did not. */
 	public @Nullable String terminationReason() {
-		return this.terminationReason;
+		return this.runtime.terminationReason();
 	}
 
 	/** Whether the LBS subscription is polling. */
 	public boolean isReading() {
-		return this.reader.isRunning();
+		return this.runtime.isReading();
 	}
 
 	/** When the session was last renewed; {@code null} before {@link #start()}. */
 	public @Nullable Instant lastRenewal() {
-		return this.renewer.lastSuccess();
+		return this.runtime.lastRenewal();
 	}
 
 	/** How dead consumers are detected: {@code notifications+sweep} or {@code sweep}. */
 	public String expiryDetection() {
-		return this.detector.detectionMode();
+		return this.runtime.expiryDetection();
 	}
 
 	/** The lease TTL this client uses: its session's TTL. */
 	public Duration leaseTtl() {
 		return this.options.leaseTtl();
-	}
-
-	private void requireRunning() {
-		State current = this.state.get();
-		if (current != State.RUNNING) {
-			throw new IllegalStateException("Client " + this.id + " is " + current + ", not running");
-		}
-	}
-
-	private void createGroup(String offset) {
-		byte[] lbs = this.keys.lbs().getBytes(StandardCharsets.UTF_8);
-		try {
-			this.redis.execute((RedisCallback<String>) (connection) -> connection.streamCommands()
-				.xGroupCreate(lbs, this.keys.group(), ReadOffset.from(offset), true));
-		}
-		catch (RuntimeException ex) {
-			if (!GroupReader.causedBy(ex, "BUSYGROUP")) {
-				throw AclDenials.translate(ex,
-						"XGROUP CREATE of group '" + this.keys.group() + "' on '" + this.keys.lbs() + "'");
-			}
-		}
-	}
-
-	private void onReadFailed(RuntimeException error) {
-		if (GroupReader.causedBy(error, "NOGROUP")) {
-			// Redis lost the group (a restart without persistence): entries added since are read from the start.
-			createGroup("0");
-		}
-	}
-
-	private void onReaderTerminated(String reason) {
-		if (this.state.compareAndSet(State.RUNNING, State.TERMINATED)) {
-			this.terminationReason = reason;
-			this.dispatcher.dispatch(StreamNotification.terminated(reason));
-		}
-	}
-
-	/** What the session renewer reports. */
-	private final class RenewerEvents implements SessionRenewer.Events {
-
-		@Override
-		public void lost(Lease lease) {
-			registry.remove(lease);
-			metrics.disowned();
-			logger.warn("Consumer {} lost '{}' ({}): taken over while its session had lapsed", id, lease.name(),
-					lease.entryId());
-			dispatcher.dispatch(StreamNotification.disowned(lease.ref(), lease.info(), lease.fencingToken(),
-					"taken over: another consumer claimed the stream while this consumer's session had lapsed"));
-		}
-
-		@Override
-		public void finishedInDoubt(Lease lease) {
-			registry.removeFinishedInDoubt(lease);
-			logger.debug("Consumer {}: '{}' ({}) is finished, found while its done() was not answered", id,
-					lease.name(), lease.entryId());
-		}
-
-		@Override
-		public void redisAnswered() {
-			reader.redisAnswered();
-		}
-
-		@Override
-		public void redisReturned() {
-			grace.redisReturned();
-			detector.redisReturned();
-		}
-
-		@Override
-		public void denied(String reason) {
-			// Something every stream needs (a permission) is missing: stop reading and terminate.
-			reader.stop();
-			onReaderTerminated(reason);
-		}
-
-	}
-
-	/** What the dead-consumer detector hands over, on its worker thread. */
-	private final class DetectorEvents implements DeadConsumerDetector.Handler {
-
-		@Override
-		public void consumerGone(String consumer, long detectedAtNanos, boolean closed) {
-			claims.consumerGone(consumer, detectedAtNanos, closed);
-		}
-
-		@Override
-		public void streamsReleased(String releaser, List<String> entryIds, long detectedAtNanos) {
-			claims.streamsReleased(releaser, entryIds, detectedAtNanos);
-		}
-
-		@Override
-		public void ownSessionExpired() {
-			renewer.tickSoon();
-		}
-
-		@Override
-		public void periodic() {
-			if (options.rebalance() && state.get() == State.RUNNING) {
-				rebalancer.rebalance();
-			}
-		}
-
-		@Override
-		public void redisAnswered() {
-			reader.redisAnswered();
-		}
-
-	}
-
-	private enum State {
-
-		NEW, RUNNING, TERMINATED, CLOSED
-
 	}
 
 	/**

@@ -29,7 +29,7 @@ import org.springframework.data.redis.core.RedisCallback;
  * a burst of entries went almost entirely to whichever consumer read first: 20 streams added to two idle consumers
  * were split 19/1.
  */
-public final class Assignments implements GroupReader.ReadCount, GroupReader.BatchSink {
+final class Assignments implements GroupReader.ReadCount, GroupReader.BatchSink {
 
 	private static final Logger logger = LoggerFactory.getLogger(Assignments.class);
 

@@ -37,7 +37,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * script marked: they go to the dead-letter stream and are finished. <b>After a Redis restart</b> claims from dead
  * consumers wait ({@link RestartGrace}), so that owners that are alive renew first and keep their streams.
  */
-public final class Claims {
+final class Claims {
 
 	private static final Logger logger = LoggerFactory.getLogger(Claims.class);
 

@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 /**
  * What the client measures. {@link #NOOP} where no meter registry was given, so the core runs without Micrometer.
  */
-public interface ClientMetrics {
+interface ClientMetrics {
 
 	/** Measures nothing. */
 	ClientMetrics NOOP = new ClientMetrics() {

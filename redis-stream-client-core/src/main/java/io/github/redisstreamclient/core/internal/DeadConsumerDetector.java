@@ -41,7 +41,7 @@ import org.springframework.data.redis.listener.Topic;
  * whether a sweep started within the last {@code 7/8 sweepInterval}, and the first to find none sweeps and
  * announces the dead consumers it found on the released channel.
  */
-public final class DeadConsumerDetector {
+final class DeadConsumerDetector {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeadConsumerDetector.class);
 

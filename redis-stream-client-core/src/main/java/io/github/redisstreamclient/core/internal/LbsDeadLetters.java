@@ -15,7 +15,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * consumers more than {@code maxTakeovers} times). The entry is copied byte for byte (it may not be UTF-8 or may
  * repeat a field) with the reason, the entry id and this consumer appended.
  */
-public final class LbsDeadLetters {
+final class LbsDeadLetters {
 
 	private static final Logger logger = LoggerFactory.getLogger(LbsDeadLetters.class);
 

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * made when asked for, the state is a plain volatile field, and the cancellation future exists once someone asks for
  * it (PERFORMANCE.md, heap per held stream).
  */
-public final class Lease implements OwnedStream {
+final class Lease implements OwnedStream {
 
 	private static final VarHandle STATE;
 

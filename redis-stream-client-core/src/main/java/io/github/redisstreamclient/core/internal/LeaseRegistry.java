@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * The leases this consumer holds, by LBS entry id and by stream name, and the permits that cap their number at
  * {@code maxOwnedStreams}: a permit is taken before reading or claiming a stream and given back when its lease ends.
  */
-public final class LeaseRegistry {
+final class LeaseRegistry {
 
 	private final Map<String, Lease> byEntryId = new ConcurrentHashMap<>();
 

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.Timer;
  * The meters of DESIGN.md's "Observability", tagged with the service only: no per-stream tags, whose cardinality
  * would grow with the number of streams.
  */
-public final class MicrometerClientMetrics implements ClientMetrics {
+final class MicrometerClientMetrics implements ClientMetrics {
 
 	private static final String PREFIX = "redis.stream.client.";
 

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@code STREAM_EXPIRED} notification is dropped and counted (the sweep finds the expired lease again); every other
  * kind waits for room, which slows the LBS reader down instead of losing an assignment.
  */
-public final class NotificationDispatcher {
+final class NotificationDispatcher {
 
 	private static final Logger logger = LoggerFactory.getLogger(NotificationDispatcher.class);
 

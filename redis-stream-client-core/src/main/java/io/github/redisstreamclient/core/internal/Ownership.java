@@ -10,7 +10,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * What the parts of one consumer share: its id, the service's keys, the scripts, the registry of owned streams, the
  * notification dispatcher, the meters and the dead-letter stream; and how an owned stream's handle is made.
  */
-public final class Ownership {
+final class Ownership {
 
 	private final String consumerId;
 

@@ -19,7 +19,7 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * claims, done, commit and release. Each script is loaded once and called by SHA (Spring Data Redis falls back to
  * EVAL after a NOSCRIPT, for example after a Redis restart).
  */
-public final class OwnershipStore {
+final class OwnershipStore {
 
 	private static final RedisScript<Long> SESSION_START = script("session-start", Long.class);
 

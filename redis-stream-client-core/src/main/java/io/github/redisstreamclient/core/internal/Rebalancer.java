@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * later get streams they would otherwise never see. The owner of each released stream is told
  * {@code STREAM_DISOWNED} with reason {@code rebalanced}; the taker resumes from the checkpoint.
  */
-public final class Rebalancer {
+final class Rebalancer {
 
 	private static final Logger logger = LoggerFactory.getLogger(Rebalancer.class);
 

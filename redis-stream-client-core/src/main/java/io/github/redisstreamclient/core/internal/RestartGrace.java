@@ -20,7 +20,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * Where {@code INFO} is refused the second serves alone. The second also covers a Redis that paused or stalled
  * longer than the TTL ({@code CLIENT PAUSE}, a slow disk): every session lapsed then too, and the owners are alive.
  */
-public final class RestartGrace {
+final class RestartGrace {
 
 	private static final Logger logger = LoggerFactory.getLogger(RestartGrace.class);
 

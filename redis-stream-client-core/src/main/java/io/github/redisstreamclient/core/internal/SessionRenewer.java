@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * A done() whose answer was lost is resolved here too, by reconciling the streams whose done() got no answer.
  * While Redis answers {@code LOADING} (a restart reading its data) the next try follows after 100 ms, not a tick.
  */
-public final class SessionRenewer {
+final class SessionRenewer {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionRenewer.class);
 

@@ -23,7 +23,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
  * The Redis work behind {@link io.github.redisstreamclient.core.OwnedStream}: done, release, reading the data stream
  * from its checkpoint, and the fenced commit.
  */
-public final class StreamOperations implements Lease.LeaseOwner {
+final class StreamOperations implements Lease.LeaseOwner {
 
 	private static final Logger logger = LoggerFactory.getLogger(StreamOperations.class);
 

@@ -1,16 +1,19 @@
-package io.github.redisstreamclient.core;
+package io.github.redisstreamclient.core.internal;
 
 import java.time.Duration;
 
+import io.github.redisstreamclient.core.KeyspaceNotifications;
+import io.github.redisstreamclient.core.RetryPolicy;
+import io.github.redisstreamclient.core.StreamNotificationListener;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
- * The options of one {@link RecoverableStreamClient}, fixed when it is built: changing the builder afterwards does
- * not change a client. Made and validated only by {@link RecoverableStreamClient.Builder#build()}.
+ * The options of one {@code RecoverableStreamClient}, fixed when it is built: changing the builder afterwards does
+ * not change a client. Made and validated only by {@code RecoverableStreamClient.Builder}; not API.
  */
-record ClientOptions(RedisConnectionFactory connectionFactory, String serviceName, @Nullable String consumerId,
+public record ClientOptions(RedisConnectionFactory connectionFactory, String serviceName, @Nullable String consumerId,
 		Duration leaseTtl, Duration leaseRenewalInterval, Duration lbsIdleTime, int lbsRecoveryCount, int lbsBatchSize,
 		Duration lbsBlockTime, RetryPolicy retryPolicy, boolean autoClaim, int maxOwnedStreams,
 		KeyspaceNotifications keyspaceNotifications, Duration notificationCheckInterval, Duration sweepInterval,
