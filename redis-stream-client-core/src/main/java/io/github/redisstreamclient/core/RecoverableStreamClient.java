@@ -433,6 +433,10 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			if (this.consumerId != null && this.consumerId.isBlank()) {
 				throw new IllegalArgumentException("consumerId must not be blank");
 			}
+			if (this.consumerId != null && this.consumerId.chars().anyMatch((c) -> c == ',' || c == '\n' || c == '\r')) {
+				throw new IllegalArgumentException("consumerId must not contain ',' or a line break (they separate "
+						+ "consumer ids in the messages on <service>-released), but was '" + this.consumerId + "'");
+			}
 			return new ClientOptions(this.connectionFactory, this.serviceName, this.consumerId, this.leaseTtl, renewal,
 					this.lbsIdleTime, this.lbsRecoveryCount, this.lbsBatchSize, this.lbsBlockTime, this.retryPolicy,
 					this.autoClaim, this.maxOwnedStreams, this.keyspaceNotifications, this.notificationCheckInterval,

@@ -55,6 +55,16 @@ class RecoverableStreamClientBuilderTests {
 	}
 
 	@Test
+	void aConsumerIdMayNotHoldTheSeparatorsOfTheReleasedChannel() {
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.consumerId("a,b")))
+			.withMessageContaining("consumerId")
+			.withMessageContaining("','");
+		assertThatIllegalArgumentException().isThrownBy(() -> build((b) -> b.consumerId("a\nb")))
+			.withMessageContaining("line break");
+		assertThat(build((b) -> b.consumerId("pod-7:blue")).id()).isEqualTo("redis-consumer-pod-7:blue");
+	}
+
+	@Test
 	void aBuiltClientKeepsItsOptionsWhenTheBuilderChangesAfterwards() {
 		RecoverableStreamClient.Builder builder = RecoverableStreamClient.builder(this.factory, "svc")
 			.leaseTtl(Duration.ofSeconds(3))
