@@ -20,13 +20,15 @@ import org.slf4j.LoggerFactory;
  * When the session is gone (the consumer stalled past the TTL, or Redis restarted) it starts a new epoch and
  * reconciles: streams whose owner is still this consumer stay; the others were taken over and are reported lost.
  * A done() whose answer was lost is resolved here too, by reconciling the streams whose done() got no answer.
- * While Redis answers {@code LOADING} (a restart reading its data) the next try follows after 100 ms, not a tick.
+ * After a failed renewal (Redis answering {@code LOADING} after a restart, a cluster failover in progress, Redis
+ * gone) the next try follows after 100 ms, not a tick.
  */
 final class SessionRenewer {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionRenewer.class);
 
-	private static final Duration LOADING_RETRY = Duration.ofMillis(100);
+	/** How soon a failed renewal is tried again. */
+	private static final Duration RETRY = Duration.ofMillis(100);
 
 	private final OwnershipStore store;
 
@@ -188,26 +190,29 @@ final class SessionRenewer {
 			this.events.denied(reason);
 			return;
 		}
+		boolean first = !this.failing;
 		this.failing = true;
-		if (GroupReader.causedBy(ex, "LOADING")) {
-			// A restarted Redis reading its data: be back as soon as it is, before the session's TTL runs out.
-			if (this.retryScheduled) {
-				return;
-			}
-			logger.debug("Redis is loading its data, renewing again in {} ms", LOADING_RETRY.toMillis());
+		// Tried again soon, not at the next tick: a restarted Redis reading its data (LOADING), or a cluster whose
+		// promoted replica Lettuce learns of within a second, must see the renewal before the session's TTL runs out.
+		// A failure that is not a timeout costs nothing to repeat.
+		if (!this.retryScheduled) {
 			try {
-				this.retryScheduled = true;
 				this.scheduler.schedule(() -> {
 					this.retryScheduled = false;
 					tick();
-				}, LOADING_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				}, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				this.retryScheduled = true;
 			}
 			catch (RejectedExecutionException stopped) {
 				// Stopped.
 			}
-			return;
 		}
-		logger.warn("Renewing the session failed: {}", ex.toString());
+		if (first) {
+			logger.warn("Renewing the session failed, trying again every {} ms: {}", RETRY.toMillis(), ex.toString());
+		}
+		else {
+			logger.debug("Renewing the session failed again: {}", ex.toString());
+		}
 	}
 
 	/** Stops the scheduler and waits for a running tick. */
