@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.redisstreamclient.core.internal.ClientOptions;
 import io.github.redisstreamclient.core.internal.ConsumerRuntime;
@@ -34,9 +35,12 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	private final ConsumerRuntime runtime;
 
+	/** Whether this client holds its id in this JVM (from start to close). */
+	private final AtomicBoolean holdsId = new AtomicBoolean();
+
 	private RecoverableStreamClient(ClientOptions options) {
 		this.options = options;
-		this.id = ConsumerIds.resolve(options.consumerId(), System.getenv());
+		this.id = ConsumerIds.resolve(options.consumerId(), System.getenv(), options.serviceName());
 		this.runtime = new ConsumerRuntime(options, this.id);
 	}
 
@@ -53,12 +57,25 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	 * Joins the consumer group and starts working (the Go client's {@code Init}): starts a session, creates the group
 	 * if needed, subscribes to expiry notifications, recovers what an earlier process under this id and dead
 	 * consumers held, checks that it may read the LBS, then renews the session and reads new LBS entries.
-	 * @throws IllegalStateException when it was started before
+	 * @throws IllegalStateException when it was started before, or another running client of the service in this
+	 * JVM has the same consumer id
 	 * @throws org.springframework.dao.PermissionDeniedDataAccessException when the Redis user lacks a permission
 	 * these steps need; the message names the command, key or channel and what to grant
 	 */
 	public void start() {
-		this.runtime.start();
+		if (!this.holdsId.get()) {
+			ConsumerIds.claim(this.options.serviceName(), this.id);
+			this.holdsId.set(true);
+		}
+		try {
+			this.runtime.start();
+		}
+		catch (RuntimeException ex) {
+			if (!this.runtime.isRunning() && this.holdsId.compareAndSet(true, false)) {
+				ConsumerIds.release(this.options.serviceName(), this.id);
+			}
+			throw ex;
+		}
 	}
 
 	/** This consumer's id, {@code redis-consumer-<id>}: its name in the consumer group and in the owner hash. */
@@ -125,6 +142,9 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	@Override
 	public void close() {
 		this.runtime.close();
+		if (this.holdsId.compareAndSet(true, false)) {
+			ConsumerIds.release(this.options.serviceName(), this.id);
+		}
 	}
 
 	/** Whether the client is started, not closed, and its LBS subscription has not given up. */
@@ -148,6 +168,16 @@ public final class RecoverableStreamClient implements AutoCloseable {
 	/** Whether the LBS subscription is polling. */
 	public boolean isReading() {
 		return this.runtime.isReading();
+	}
+
+	/** When a read of the LBS last got an answer from Redis, with entries or without; {@code null} before the first. */
+	public @Nullable Instant lastRead() {
+		return this.runtime.lastRead();
+	}
+
+	/** LBS reads that failed in a row since Redis last answered this client; 0 while all is well. */
+	public int readFailuresInARow() {
+		return this.runtime.readFailuresInARow();
 	}
 
 	/** When the session was last renewed; {@code null} before {@link #start()}. */

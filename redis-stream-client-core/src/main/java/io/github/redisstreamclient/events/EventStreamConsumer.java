@@ -93,7 +93,8 @@ public final class EventStreamConsumer implements AutoCloseable {
 		this.admin = EventStreamAdmin.of(options.connectionFactory, options.prefix);
 		this.group = new GroupCommands(redis, options.group, this.consumerName);
 		this.metrics = (options.meterRegistry != null)
-				? MicrometerEventMetrics.forConsumer(options.meterRegistry, options.group) : EventMetrics.NOOP;
+				? MicrometerEventMetrics.forConsumer(options.meterRegistry, options.group, this.consumerName)
+				: EventMetrics.NOOP;
 		this.queue = new DeliveryQueue(options.backpressure, this::dropped, this.consumerName);
 		this.metrics.queue(this.queue);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {

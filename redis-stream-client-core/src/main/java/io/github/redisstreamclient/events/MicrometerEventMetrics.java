@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * The event meters, tagged with the consumer group (consumers only) and the event type where a meter is per type:
- * event types are few, unlike stream names in general. Only loaded when a {@link MeterRegistry} is given.
+ * event types are few, unlike stream names in general. The queue's meters also carry the consumer's name. Only loaded when a {@link MeterRegistry} is given.
  */
 final class MicrometerEventMetrics implements EventMetrics {
 
@@ -23,17 +23,21 @@ final class MicrometerEventMetrics implements EventMetrics {
 
 	private final Tags tags;
 
-	private MicrometerEventMetrics(MeterRegistry registry, Tags tags) {
+	/** The consumer's name, for the meters of what each consumer has alone: its queue. Null for a publisher. */
+	private final String consumer;
+
+	private MicrometerEventMetrics(MeterRegistry registry, Tags tags, String consumer) {
 		this.registry = registry;
 		this.tags = tags;
+		this.consumer = consumer;
 	}
 
 	static EventMetrics forPublisher(Object registry) {
-		return new MicrometerEventMetrics((MeterRegistry) registry, Tags.empty());
+		return new MicrometerEventMetrics((MeterRegistry) registry, Tags.empty(), "");
 	}
 
-	static EventMetrics forConsumer(Object registry, String group) {
-		return new MicrometerEventMetrics((MeterRegistry) registry, Tags.of("group", group));
+	static EventMetrics forConsumer(Object registry, String group, String consumer) {
+		return new MicrometerEventMetrics((MeterRegistry) registry, Tags.of("group", group), consumer);
 	}
 
 	@Override
@@ -69,13 +73,16 @@ final class MicrometerEventMetrics implements EventMetrics {
 
 	@Override
 	public void queue(DeliveryQueue queue) {
+		// Per consumer: two listeners of one group each have a queue (one gauge per group showed only the first).
 		Gauge.builder(PREFIX + "queue.size", queue, DeliveryQueue::size)
 			.description("Entries in the in-flight queue, waiting for a worker")
 			.tags(this.tags)
+			.tag("consumer", this.consumer)
 			.register(this.registry);
 		FunctionCounter.builder(PREFIX + "dropped", queue, DeliveryQueue::dropped)
 			.description("Entries dropped by the back-pressure strategy")
 			.tags(this.tags)
+			.tag("consumer", this.consumer)
 			.register(this.registry);
 	}
 

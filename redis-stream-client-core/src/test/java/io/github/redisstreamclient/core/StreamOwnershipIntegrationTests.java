@@ -16,6 +16,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -252,6 +253,28 @@ class StreamOwnershipIntegrationTests {
 		assertThat(ConsumerIds.resolve(null, Map.of()))
 			.startsWith("redis-consumer-")
 			.endsWith("-" + ProcessHandle.current().pid());
+	}
+
+	@Test
+	void twoClientsOfOneServiceInOneJvmNeverShareAnId(LettuceConnectionFactory factory) {
+		// Before, both defaulted to host name and pid: one session and one group name for two clients.
+		RecoverableStreamClient first = RecoverableStreamClient.builder(factory, this.service).build();
+		RecoverableStreamClient second = RecoverableStreamClient.builder(factory, this.service).build();
+		assertThat(second.id()).isNotEqualTo(first.id()).startsWith(first.id());
+		try (TestConsumer running = TestConsumer.start(factory, this.service, "same", (b) -> b)) {
+			RecoverableStreamClient twin = RecoverableStreamClient.builder(factory, this.service)
+				.consumerId("same")
+				.build();
+			assertThatIllegalStateException().isThrownBy(twin::start)
+				.withMessageContaining("'redis-consumer-same' is already used")
+				.withMessageContaining("redis-stream-client.consumer-id");
+			twin.close();
+			assertThat(running.client.isRunning()).isTrue();
+		}
+		// Closed, the id is free again (a restart in the same JVM).
+		try (TestConsumer again = TestConsumer.start(factory, this.service, "same", (b) -> b)) {
+			assertThat(again.client.isRunning()).isTrue();
+		}
 	}
 
 	private long pendingCount(RedisServer redis) {

@@ -79,6 +79,25 @@ class EventStreamsIntegrationTests {
 	}
 
 	@Test
+	void twoListenersOfOneGroupEachShowTheirOwnQueue(RedisServer redis, LettuceConnectionFactory factory) {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (EventStreamConsumer orders = consumer(factory, RecordingHandler.accepting(),
+				(b) -> b.consumerName("orders-listener").meterRegistry(meters));
+				EventStreamConsumer users = consumer(factory, RecordingHandler.accepting(),
+						(b) -> b.consumerName("users-listener").eventTypes(List.of("user.created"))
+							.meterRegistry(meters))) {
+			orders.start();
+			users.start();
+			// Before, both registered one gauge (group only): the second listener's queue was invisible.
+			assertThat(meters.find("redis.stream.client.events.queue.size").tag("group", this.group).gauges())
+				.extracting((gauge) -> gauge.getId().getTag("consumer"))
+				.containsExactlyInAnyOrder("orders-listener", "users-listener");
+			assertThat(meters.find("redis.stream.client.events.dropped").tag("group", this.group).functionCounters())
+				.hasSize(2);
+		}
+	}
+
+	@Test
 	void everyPublishTrimsTheStreamToAboutMaxLength(RedisServer redis, LettuceConnectionFactory factory) {
 		EventStreamPublisher trimmed = publisher(factory, (b) -> b.maxLength(100));
 		EventStreamPublisher unlimited = publisher(factory, (b) -> b.maxLength(0));

@@ -226,6 +226,14 @@ public final class ConsumerRuntime {
 		return this.reader.isRunning();
 	}
 
+	public @Nullable Instant lastRead() {
+		return this.reader.lastRead();
+	}
+
+	public int readFailuresInARow() {
+		return this.reader.failuresInARow();
+	}
+
 	public @Nullable Instant lastRenewal() {
 		return this.renewer.lastSuccess();
 	}

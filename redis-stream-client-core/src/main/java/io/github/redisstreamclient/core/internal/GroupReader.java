@@ -2,6 +2,7 @@ package io.github.redisstreamclient.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,6 +79,8 @@ public final class GroupReader {
 
 	private volatile boolean blockedInRead;
 
+	private volatile @Nullable Instant lastRead;
+
 	private @Nullable Thread thread;
 
 	private @Nullable RedisConnection connection;
@@ -146,6 +149,16 @@ public final class GroupReader {
 	public boolean isRunning() {
 		Thread reader = this.thread;
 		return this.running && reader != null && reader.isAlive();
+	}
+
+	/** When a read last got an answer from Redis (entries or none); {@code null} before the first. */
+	public @Nullable Instant lastRead() {
+		return this.lastRead;
+	}
+
+	/** Reads that failed since the last one that got an answer (or since Redis answered another call). */
+	public int failuresInARow() {
+		return this.consecutiveFailures.get();
 	}
 
 	/** Resets the failure count: Redis answered another of the client's calls. */
@@ -238,6 +251,7 @@ public final class GroupReader {
 		finally {
 			this.blockedInRead = false;
 		}
+		this.lastRead = Instant.now();
 		if (records == null || records.isEmpty()) {
 			return List.of();
 		}

@@ -33,6 +33,11 @@ public class RedisStreamClientHealthIndicator extends AbstractHealthIndicator {
 		if (renewalAge != null) {
 			builder.withDetail("lastRenewalAge", renewalAge.toMillis() + "ms");
 		}
+		Instant lastRead = this.client.lastRead();
+		if (lastRead != null) {
+			builder.withDetail("lastReadAge", Duration.between(lastRead, Instant.now()).toMillis() + "ms");
+		}
+		builder.withDetail("readFailuresInARow", this.client.readFailuresInARow());
 		if (this.client.isTerminated()) {
 			String reason = this.client.terminationReason();
 			builder.down().withDetail("reason", (reason != null) ? reason : "LBS subscription terminated");
