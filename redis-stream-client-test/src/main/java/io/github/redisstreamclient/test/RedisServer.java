@@ -98,6 +98,9 @@ public final class RedisServer implements AutoCloseable {
 	/** System property naming the {@code redis-server} binary to use instead of the one found automatically. */
 	public static final String BINARY_PROPERTY = "redis.server.binary";
 
+	/** Value of {@value #BINARY_PROPERTY} that picks the binary shipped in the embedded-redis jar (Redis 6.2). */
+	public static final String EMBEDDED = "embedded";
+
 	private static final Logger log = LoggerFactory.getLogger(RedisServer.class);
 
 	private static final String HOST = "127.0.0.1";
@@ -271,13 +274,16 @@ public final class RedisServer implements AutoCloseable {
 
 	/**
 	 * The {@code redis-server} binary new servers are started with.
-	 * @return the binary named by {@value #BINARY_PROPERTY}, else the one on the {@code PATH}, else the one extracted
-	 * from the embedded-redis jar
+	 * @return the binary named by {@value #BINARY_PROPERTY} (the embedded-redis one when it says {@value #EMBEDDED}),
+	 * else the one on the {@code PATH}, else the one extracted from the embedded-redis jar
 	 * @throws IllegalStateException if none is available for this platform
 	 */
 	public static Path binary() {
 		// Read on every call so a test can switch binaries without restarting the JVM.
 		String override = System.getProperty(BINARY_PROPERTY);
+		if (EMBEDDED.equals(override)) {
+			return embeddedBinary();
+		}
 		if (override != null && !override.isBlank()) {
 			return Path.of(override);
 		}
