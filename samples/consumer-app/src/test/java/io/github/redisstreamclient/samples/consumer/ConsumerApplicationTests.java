@@ -4,42 +4,32 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.redisstreamclient.core.LoadBalancerStream;
+import io.github.redisstreamclient.test.ImportRedisServer;
 import io.github.redisstreamclient.test.RedisServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample as a user runs it, against a real {@code redis-server}: a producer adds sessions, the handler finishes
- * them, Actuator shows the client.
+ * The sample as a user runs it, against a real {@code redis-server} of its own ({@link ImportRedisServer}: Boot
+ * connects to it through its connection details, whatever {@code application.yml} says): a producer adds sessions,
+ * the handler finishes them, Actuator shows the client.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		// The cached context closes at JVM exit; should Redis be gone by then, its consumers wait 3 s, not 60 s.
+		properties = "spring.data.redis.timeout=3s")
+@ImportRedisServer
 class ConsumerApplicationTests {
 
-	private static final RedisServer redis = RedisServer.start();
-
-	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.port", redis::port);
-		// The cached context closes at JVM exit, after @AfterAll killed Redis; its event consumers then try to leave
-		// their group, and each try waits out the command timeout (60 s by default, past surefire's exit timeout).
-		registry.add("spring.data.redis.timeout", () -> "3s");
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
+	@Autowired
+	private RedisServer redis;
 
 	@Autowired
 	private RedisConnectionFactory connectionFactory;
@@ -61,7 +51,7 @@ class ConsumerApplicationTests {
 		sessions.add("session-2", Map.of("user_id", "u-2"));
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.handler.processed().size() == 2);
-		assertThat(redis.command("XLEN", "sessions-input")).isEqualTo(0L);
+		assertThat(this.redis.command("XLEN", "sessions-input")).isEqualTo(0L);
 
 		String health = http.get().uri("/actuator/health").retrieve().body(String.class);
 		System.out.println("GET /actuator/health -> " + health);
@@ -88,7 +78,7 @@ class ConsumerApplicationTests {
 		assertThat(reply).contains("eventId");
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.orders.received().contains(new OrderEvents.Order("o-1", 12.5)));
-		assertThat(redis.command("XLEN", "events:order.created")).isEqualTo(1L);
+		assertThat(this.redis.command("XLEN", "events:order.created")).isEqualTo(1L);
 	}
 
 }
