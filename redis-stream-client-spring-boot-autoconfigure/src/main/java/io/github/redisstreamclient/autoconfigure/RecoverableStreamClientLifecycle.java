@@ -7,7 +7,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Starts the client once the context's beans are ready (handlers included) and closes it early on shutdown, while
  * the handlers' dependencies are still alive: unfinished streams are handed to the other consumers within
- * {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}. With {@code redis-stream-client.auto-startup=false} it waits
+ * for the application to start it (this bean's {@link #start()}, or the client's own); it is closed on shutdown
+ * either way.
  */
 public class RecoverableStreamClientLifecycle implements SmartLifecycle {
 
@@ -16,10 +18,22 @@ public class RecoverableStreamClientLifecycle implements SmartLifecycle {
 
 	private final RecoverableStreamClient client;
 
+	private final boolean autoStartup;
+
 	private volatile boolean running;
 
 	public RecoverableStreamClientLifecycle(RecoverableStreamClient client) {
+		this(client, true);
+	}
+
+	public RecoverableStreamClientLifecycle(RecoverableStreamClient client, boolean autoStartup) {
 		this.client = client;
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override
@@ -36,7 +50,8 @@ public class RecoverableStreamClientLifecycle implements SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		// Also when the application started the client itself, so that shutdown closes it.
+		return this.running || this.client.isRunning();
 	}
 
 	@Override

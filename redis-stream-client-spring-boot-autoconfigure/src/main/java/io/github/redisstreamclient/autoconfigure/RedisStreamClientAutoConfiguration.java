@@ -12,9 +12,10 @@ import io.github.redisstreamclient.spring.StreamEventPublisher;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
@@ -30,7 +31,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * {@code @StreamTerminated} methods, started and stopped with the application context.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
-@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis-stream-client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisStreamClientProperties.class)
 public final class RedisStreamClientAutoConfiguration {
@@ -43,11 +44,15 @@ public final class RedisStreamClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SerialStreamExecutor redisStreamHandlerExecutor(RedisStreamClientProperties properties, Environment environment) {
-		if (Threading.VIRTUAL.isActive(environment)) {
-			VirtualThreadTaskExecutor virtual = new VirtualThreadTaskExecutor("rsc-handler-");
-			return new SerialStreamExecutor(virtual);
-		}
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	SerialStreamExecutor redisStreamHandlerExecutorVirtualThreads() {
+		return new SerialStreamExecutor(new VirtualThreadTaskExecutor("rsc-handler-"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnThreading(Threading.PLATFORM)
+	SerialStreamExecutor redisStreamHandlerExecutor(RedisStreamClientProperties properties) {
 		int threads = properties.getHandlers().getThreads();
 		ExecutorService pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("rsc-handler-"));
@@ -83,8 +88,9 @@ public final class RedisStreamClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RecoverableStreamClientLifecycle recoverableStreamClientLifecycle(RecoverableStreamClient client) {
-		return new RecoverableStreamClientLifecycle(client);
+	RecoverableStreamClientLifecycle recoverableStreamClientLifecycle(RecoverableStreamClient client,
+			RedisStreamClientProperties properties) {
+		return new RecoverableStreamClientLifecycle(client, properties.isAutoStartup());
 	}
 
 }

@@ -19,6 +19,12 @@ public class RedisStreamClientProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether the client starts with the application context; when false, the application starts it (the
+	 * RecoverableStreamClientLifecycle bean, or RecoverableStreamClient.start()).
+	 */
+	private boolean autoStartup = true;
+
+	/**
 	 * Service whose Load Balancer Stream is consumed: the LBS is "<service-name>-input". Defaults to
 	 * spring.application.name.
 	 */
@@ -82,6 +88,14 @@ public class RedisStreamClientProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	public @Nullable String getServiceName() {

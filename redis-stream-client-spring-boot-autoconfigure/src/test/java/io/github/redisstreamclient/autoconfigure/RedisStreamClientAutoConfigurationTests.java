@@ -23,7 +23,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -165,6 +167,61 @@ class RedisStreamClientAutoConfigurationTests {
 		this.runner.withBean(RecoverableStreamClientBuilderCustomizer.class, () -> (b) -> b.consumerId("customized"))
 			.run((context) -> assertThat(context.getBean(RecoverableStreamClient.class).id())
 				.isEqualTo("redis-consumer-customized"));
+	}
+
+	@Test
+	void withAutoStartupOffTheApplicationStartsTheClientAndShutdownStillClosesIt() {
+		RecoverableStreamClient[] client = new RecoverableStreamClient[1];
+		this.runner.withPropertyValues("redis-stream-client.auto-startup=false").run((context) -> {
+			client[0] = context.getBean(RecoverableStreamClient.class);
+			assertThat(client[0].isRunning()).isFalse();
+			client[0].start();
+			assertThat(client[0].isRunning()).isTrue();
+			assertThat(context.getBean(RecoverableStreamClientLifecycle.class).isRunning()).isTrue();
+		});
+		assertThat(client[0].isRunning()).isFalse();
+	}
+
+	@Test
+	void usesTheOnlyOrPrimaryConnectionFactoryAndBacksOffWhenItIsAmbiguous() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamClientAutoConfiguration.class))
+			.withUserConfiguration(TwoConnectionFactories.class)
+			.withPropertyValues("redis-stream-client.service-name=svc-" + UUID.randomUUID())
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RecoverableStreamClient.class));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamClientAutoConfiguration.class))
+			.withUserConfiguration(TwoConnectionFactories.class, PrimaryConnectionFactory.class)
+			.withPropertyValues("redis-stream-client.service-name=svc-" + UUID.randomUUID())
+			.run((context) -> assertThat(context.getBean(RecoverableStreamClient.class).isRunning()).isTrue());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoConnectionFactories {
+
+		@Bean
+		LettuceConnectionFactory first() {
+			return new LettuceConnectionFactory("127.0.0.1", redis.port());
+		}
+
+		@Bean
+		LettuceConnectionFactory second() {
+			return new LettuceConnectionFactory("127.0.0.1", redis.port());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrimaryConnectionFactory {
+
+		@Bean
+		@Primary
+		LettuceConnectionFactory primary() {
+			return new LettuceConnectionFactory("127.0.0.1", redis.port());
+		}
+
 	}
 
 	@Test
