@@ -202,7 +202,9 @@ final class Assignments implements GroupReader.ReadCount, GroupReader.BatchSink 
 				}
 				Lease lease = this.ownership.newLease(new StreamRef(messages.get(i).dataStreamName(), entryIds.get(i)),
 						messages.get(i).info(), tokens[i]);
-				this.ownership.registry().add(lease);
+				if (!this.ownership.registry().add(lease)) {
+					continue;
+				}
 				unused--;
 				this.ownership.metrics().assigned();
 				this.ownership.dispatcher()

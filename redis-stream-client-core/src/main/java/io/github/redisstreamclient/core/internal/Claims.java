@@ -374,7 +374,7 @@ final class Claims {
 	/**
 	 * Registers a won claim (a permit was reserved for it) and announces it as a claimed {@code STREAM_ADDED};
 	 * dead-letters a poison or malformed entry instead. Returns the lease, or {@code null} when the entry was
-	 * dead-lettered.
+	 * dead-lettered or this consumer already held it.
 	 */
 	private @Nullable Lease accept(ClaimResult result, long detectedAtNanos) {
 		LbsMessage message;
@@ -393,7 +393,10 @@ final class Claims {
 		}
 		Lease lease = this.ownership.newLease(new StreamRef(message.dataStreamName(), result.entryId()),
 				message.info(), result.token());
-		this.ownership.registry().add(lease);
+		if (!this.ownership.registry().add(lease)) {
+			// Held already (read again as new after a cluster failover): no second handle, the permit goes back.
+			return null;
+		}
 		this.ownership.metrics().claim("won", 1);
 		if (detectedAtNanos != 0) {
 			this.ownership.metrics().failoverLatency(System.nanoTime() - detectedAtNanos);

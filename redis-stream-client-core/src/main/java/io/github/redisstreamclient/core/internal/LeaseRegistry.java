@@ -77,10 +77,18 @@ final class LeaseRegistry {
 		}
 	}
 
-	/** Adds a lease for which a permit was already taken. */
-	public void add(Lease lease) {
-		this.byEntryId.put(lease.entryId(), lease);
+	/**
+	 * Adds a lease for which a permit was already taken; false, adding nothing, when this consumer already holds the
+	 * entry. That happens after a Redis Cluster failover that lost the group's last delivered id: an entry this
+	 * consumer had claimed is read again as new (found by the cluster chaos soak: two handles of one entry, the
+	 * second committing after the first finished the stream).
+	 */
+	public boolean add(Lease lease) {
+		if (this.byEntryId.putIfAbsent(lease.entryId(), lease) != null) {
+			return false;
+		}
 		this.byName.merge(lease.name(), lease, (held, added) -> with(leases(held), lease));
+		return true;
 	}
 
 	/** Removes a lease and gives its permit back; false when it was not registered. */

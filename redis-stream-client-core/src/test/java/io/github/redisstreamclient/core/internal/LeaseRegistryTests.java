@@ -90,7 +90,7 @@ class LeaseRegistryTests {
 		Lease third = lease("orders", "3-0");
 		registry.add(first);
 		registry.add(second);
-		registry.add(second);
+		assertThat(registry.add(second)).isFalse();
 		registry.add(third);
 		assertThat(registry.byName("orders")).containsExactlyInAnyOrder(first, second, third);
 		registry.remove(second);
@@ -99,6 +99,19 @@ class LeaseRegistryTests {
 		registry.remove(third);
 		assertThat(registry.byName("orders")).isEmpty();
 		assertThat(registry.size()).isZero();
+	}
+
+	@Test
+	void anEntryAlreadyHeldIsNotAddedASecondTime() {
+		LeaseRegistry registry = new LeaseRegistry(10);
+		registry.tryReservePermits(2);
+		Lease claimed = lease("orders", "1-0");
+		Lease readAgain = lease("orders", "1-0");
+		assertThat(registry.add(claimed)).isTrue();
+		assertThat(registry.add(readAgain)).isFalse();
+		assertThat(registry.byEntryId("1-0")).isSameAs(claimed);
+		assertThat(registry.byName("orders")).containsExactly(claimed);
+		assertThat(registry.size()).isOne();
 	}
 
 	@Test
