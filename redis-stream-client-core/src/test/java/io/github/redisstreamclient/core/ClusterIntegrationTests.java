@@ -126,7 +126,8 @@ class ClusterIntegrationTests {
 				// Not a whole command timeout (5 s) after the promotion, as before ClusterFailover's options.
 				assertThat(renewalsBack).isLessThan(promotion.plusSeconds(4));
 				// Long enough for a lapsed session to be found (keyevents, the 500 ms sweep) and its streams claimed.
-				sleep(Duration.ofSeconds(6));
+				await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7))
+					.until(() -> a.of(Type.STREAM_DISOWNED).isEmpty() && b.of(Type.STREAM_DISOWNED).isEmpty());
 
 				assertThat(a.of(Type.STREAM_DISOWNED)).isEmpty();
 				assertThat(b.of(Type.STREAM_DISOWNED)).isEmpty();
@@ -163,8 +164,8 @@ class ClusterIntegrationTests {
 				RedisServer killed = cluster.killMasterFor(lbsKey);
 				try {
 					// Both renew on the promoted replica: the owner, alive, keeps its streams.
-					sleep(ttl.plusSeconds(1));
-					assertThat(survivor.ownedNames()).isEmpty();
+					await().during(ttl.plusSeconds(1)).atMost(ttl.plusSeconds(2))
+						.until(() -> survivor.ownedNames().isEmpty());
 					long killedAt = System.nanoTime();
 
 					owner.kill();
