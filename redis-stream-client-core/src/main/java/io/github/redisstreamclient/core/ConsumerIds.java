@@ -30,10 +30,6 @@ final class ConsumerIds {
 	/** {@code service + '\n' + id} of every running client in this JVM. */
 	private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
 
-	static String resolve(@Nullable String configured, Map<String, String> environment) {
-		return resolve(configured, environment, "");
-	}
-
 	static String resolve(@Nullable String configured, Map<String, String> environment, String service) {
 		String id = firstNonBlank(configured, environment.get("POD_NAME"), environment.get("POD_IP"));
 		if (id == null) {

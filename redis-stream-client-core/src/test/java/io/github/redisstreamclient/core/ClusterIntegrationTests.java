@@ -103,10 +103,9 @@ class ClusterIntegrationTests {
 			Map<String, String> ownersBefore = ownersByEntry();
 			long killedAt = System.nanoTime();
 			CompletableFuture<Long> addedAt = CompletableFuture.supplyAsync(() -> {
-				sleep(Duration.ofMillis(300));
 				lbs.add("added-during-the-failover");
 				return System.nanoTime();
-			});
+			}, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
 
 			RedisServer killed = cluster.killMasterFor(lbsKey);
 			long promotedAt = System.nanoTime();
@@ -225,16 +224,6 @@ class ClusterIntegrationTests {
 	private static double sessionRestarts(SimpleMeterRegistry metrics) {
 		Counter restarts = metrics.find("redis.stream.client.lease.renewals").tag("outcome", "restarted").counter();
 		return (restarts != null) ? restarts.count() : 0;
-	}
-
-	private static void sleep(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

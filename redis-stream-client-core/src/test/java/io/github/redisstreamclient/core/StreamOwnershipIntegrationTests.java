@@ -246,11 +246,11 @@ class StreamOwnershipIntegrationTests {
 
 	@Test
 	void consumerIdFollowsTheGoClientRules() {
-		assertThat(ConsumerIds.resolve("pod-a", Map.of("POD_NAME", "p"))).isEqualTo("redis-consumer-pod-a");
-		assertThat(ConsumerIds.resolve(null, Map.of("POD_NAME", "p1", "POD_IP", "10.0.0.1")))
+		assertThat(ConsumerIds.resolve("pod-a", Map.of("POD_NAME", "p"), this.service)).isEqualTo("redis-consumer-pod-a");
+		assertThat(ConsumerIds.resolve(null, Map.of("POD_NAME", "p1", "POD_IP", "10.0.0.1"), this.service))
 			.isEqualTo("redis-consumer-p1");
-		assertThat(ConsumerIds.resolve(null, Map.of("POD_IP", "10.0.0.1"))).isEqualTo("redis-consumer-10.0.0.1");
-		assertThat(ConsumerIds.resolve(null, Map.of()))
+		assertThat(ConsumerIds.resolve(null, Map.of("POD_IP", "10.0.0.1"), this.service)).isEqualTo("redis-consumer-10.0.0.1");
+		assertThat(ConsumerIds.resolve(null, Map.of(), this.service))
 			.startsWith("redis-consumer-")
 			.endsWith("-" + ProcessHandle.current().pid());
 	}

@@ -73,10 +73,9 @@ class ClusterFailoverAutoConfigurationTests {
 			lbs.add("before");
 			long killedAt = System.nanoTime();
 			CompletableFuture<Long> addedAt = CompletableFuture.supplyAsync(() -> {
-				sleep(300);
 				lbs.add("during");
 				return System.nanoTime();
-			});
+			}, CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS));
 
 			RedisServer killed = cluster.killMasterFor(lbs.key());
 			long promotedAt = System.nanoTime();
@@ -125,15 +124,6 @@ class ClusterFailoverAutoConfigurationTests {
 		RedisClusterNode node = new RedisClusterNode();
 		node.setFlags(Set.of(flags));
 		return node;
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }
