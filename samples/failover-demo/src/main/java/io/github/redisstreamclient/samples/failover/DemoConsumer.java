@@ -1,10 +1,10 @@
 package io.github.redisstreamclient.samples.failover;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +25,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <p>
  * It reports to the demo with one line per event on stdout ({@code READY <id>},
  * {@code ADDED <stream> <token> <claimed> <user>}, {@code DONE}, {@code DISOWNED} or {@code HANDOFF <stream>},
- * {@code CLOSED}) and shuts down gracefully on {@code close}, or when its stdin ends because the demo died.
+ * {@code CLOSED}) and shuts down gracefully on {@code SIGTERM}, or when the demo's JVM ends.
  * <p>
  * Arguments: {@code redisHost redisPort serviceName consumerName}
  */
@@ -58,14 +58,36 @@ public final class DemoConsumer {
 		redis.afterPropertiesSet();
 		redis.start();
 		DemoConsumer consumer = new DemoConsumer(redis, args[2], args[3]);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> { // SIGTERM, or the exit below
+			consumer.close();
+			redis.destroy();
+		}));
 		consumer.client.start();
 		report("READY " + consumer.client.id());
-		// Waits for "close", or for the end of stdin: the demo died, and this consumer should not outlive it.
-		new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines()
-			.anyMatch((line) -> line.trim().equals("close"));
-		consumer.close();
-		redis.destroy();
+		// Should the demo die first, this consumer does not outlive it.
+		ProcessHandle.current().parent().map(ProcessHandle::onExit).orElseGet(CompletableFuture::new).join();
 		System.exit(0);
+	}
+
+	/** Starts each consumer of the {@link FailoverDemo} as a {@code DemoConsumer} in a JVM of its own. */
+	static ConsumerLauncher launcher() {
+		return new ConsumerLauncher() {
+
+			@Override
+			public String describe(int count) {
+				return count + " consumers";
+			}
+
+			@Override
+			public List<String> command(String name, String redisHost, String redisPort, String service) {
+				// This JVM and classpath, kept small: three of them share the machine with Redis.
+				return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+						"-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+						System.getProperty("java.class.path"), DemoConsumer.class.getName(), redisHost, redisPort,
+						service, name);
+			}
+
+		};
 	}
 
 	// Runs on the client's notification thread, so the work itself goes to an executor of our own.

@@ -1,9 +1,7 @@
 package io.github.redisstreamclient.samples.failover;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +30,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@code SIGKILL} in the middle of its work, and the other two claim its streams about one lease TTL later, so that
  * every stream is processed and none by two consumers at once.
  * <p>
- * Each consumer is a {@link DemoConsumer} in a JVM of its own that reports its events on stdout. This class prints
- * them as a live timeline and ends with a tally it checks: exit code 0 when no stream was lost or owned twice.
+ * Each consumer runs in a JVM of its own that reports its events on stdout: a plain Java {@link DemoConsumer} here, a
+ * Spring Boot instance in the Spring Boot demo ({@link ConsumerLauncher} says which). This class prints them as a live
+ * timeline and ends with a tally it checks: exit code 0 when no stream was lost or owned twice, and the consumers
+ * showed nothing wrong of themselves.
  * <p>
  * Uses the Redis named by {@code REDIS_HOST}/{@code REDIS_PORT}, else starts a {@code redis-server} of its own.
  */
@@ -46,7 +47,13 @@ public final class FailoverDemo {
 
 	private static final String VICTIM = "consumer-2";
 
+	private final ConsumerLauncher launcher;
+
 	private final Map<String, Consumer> consumers = new LinkedHashMap<>();
+
+	private final Map<String, String> urls = new TreeMap<>(); // by consumer, from its READY
+
+	private final List<String> problems = new ArrayList<>(); // what the consumers showed of themselves that is wrong
 
 	private final Set<String> ready = new TreeSet<>(), added = new TreeSet<>(), done = new TreeSet<>();
 
@@ -58,12 +65,17 @@ public final class FailoverDemo {
 
 	private double killedAt = -1;
 
-	public static void main(String[] args) throws Exception {
-		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // or the library's logs drown the timeline
-		System.exit(new FailoverDemo().run());
+	public FailoverDemo(ConsumerLauncher launcher) {
+		this.launcher = launcher;
 	}
 
-	int run() throws Exception {
+	public static void main(String[] args) throws Exception {
+		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // or the library's logs drown the timeline
+		System.exit(new FailoverDemo(DemoConsumer.launcher()).run());
+	}
+
+	/** Runs the demo; returns 0 when the tally is clean, else 1. */
+	public int run() throws Exception {
 		String host = System.getenv().getOrDefault("REDIS_HOST", "127.0.0.1");
 		String port = System.getenv("REDIS_PORT");
 		RedisServer embedded = null;
@@ -79,8 +91,8 @@ public final class FailoverDemo {
 		redis.afterPropertiesSet();
 		redis.start();
 		String service = "demo-" + UUID.randomUUID().toString().substring(0, 8); // reruns on one Redis do not mix
-		print("Service %s on %s:%s: 3 consumers, %d streams, lease TTL 1 s; %s gets killed mid-work.", service, host,
-				port, STREAMS, VICTIM);
+		print("Service %s on %s:%s: %s, %d streams, lease TTL 1 s; %s gets killed mid-work.", service, host, port,
+				this.launcher.describe(3), STREAMS, VICTIM);
 		try {
 			for (int i = 1; i <= 3; i++) {
 				startConsumer("consumer-" + i, host, port, service);
@@ -104,6 +116,7 @@ public final class FailoverDemo {
 				event(now(), "demo", "TIMEOUT", "after " + TIMEOUT.toSeconds() + " s not every stream is done");
 			}
 			producer.join();
+			show("at the end", VICTIM);
 			closeSurvivors();
 		}
 		finally {
@@ -117,16 +130,12 @@ public final class FailoverDemo {
 	}
 
 	private void startConsumer(String name, String host, String port, String service) throws IOException {
-		// This JVM and classpath, kept small: three of them share the machine with Redis.
-		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx128m", "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-				System.getProperty("java.class.path"), DemoConsumer.class.getName(), host, port, service, name)
+		Process process = new ProcessBuilder(this.launcher.command(name, host, port, service))
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();
 		Thread reader = new Thread(
 				() -> process.inputReader(StandardCharsets.UTF_8).lines().forEach((line) -> onReport(name, line)));
-		this.consumers.put(name,
-				new Consumer(name, process, new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8), reader));
+		this.consumers.put(name, new Consumer(name, process, reader));
 		reader.start();
 	}
 
@@ -136,7 +145,10 @@ public final class FailoverDemo {
 		switch (f[0]) {
 			case "READY" -> {
 				this.ready.add(consumer);
-				print("%s is ready: consumer id %s", consumer, f[1]);
+				if (f.length > 2) {
+					this.urls.put(consumer, f[2]);
+				}
+				print("%s is ready: consumer id %s%s", consumer, f[1], (f.length > 2) ? " at " + f[2] : "");
 			}
 			case "ADDED" -> onAdded(t, consumer, f[1], f[2], Boolean.parseBoolean(f[3]), f[4]);
 			case "DONE" -> {
@@ -197,6 +209,7 @@ public final class FailoverDemo {
 	private void killWhenBusy(Consumer victim) throws InterruptedException {
 		// Mid-work, so that its death strands streams the others must claim.
 		await(() -> now() >= KILL_AFTER_SECONDS && !heldBy(victim.name()).isEmpty(), Duration.ofSeconds(20));
+		show("before the kill", null);
 		double t = now();
 		victim.process().destroyForcibly(); // SIGKILL: no shutdown hook, no handoff; its session just stops being renewed
 		victim.process().waitFor();
@@ -210,9 +223,23 @@ public final class FailoverDemo {
 		}
 	}
 
+	// Outside the lock, so that the consumers' reports keep their times while this waits for their answers.
+	private void show(String moment, String killed) {
+		Map<String, String> urls;
+		synchronized (this) {
+			urls = new TreeMap<>(this.urls);
+		}
+		ConsumerLauncher.View view = this.launcher.view(moment, urls, killed);
+		synchronized (this) {
+			view.lines().forEach((line) -> print("%s", line));
+			this.problems.addAll(view.problems());
+		}
+	}
+
 	private void closeSurvivors() throws InterruptedException {
 		List<Consumer> survivors = this.consumers.values().stream().filter((c) -> c.process().isAlive()).toList();
-		survivors.forEach((c) -> c.stdin().println("close"));
+		// SIGTERM: a graceful shutdown. Through the handle: Process.destroy() would also close the pipe of its reports.
+		survivors.forEach((c) -> c.process().toHandle().destroy());
 		for (Consumer c : survivors) {
 			c.process().waitFor(15, TimeUnit.SECONDS); // else killed in run()
 			c.reader().join(1000);
@@ -233,7 +260,8 @@ public final class FailoverDemo {
 		if (!twice.isEmpty()) {
 			print("  owned twice: %s", String.join(", ", twice));
 		}
-		boolean ok = lost.isEmpty() && twice.isEmpty();
+		this.problems.forEach((problem) -> print("  %s", problem));
+		boolean ok = lost.isEmpty() && twice.isEmpty() && this.problems.isEmpty();
 		print(ok ? "OK: every stream was processed, never by two consumers at once." : "FAILED");
 		return ok ? 0 : 1;
 	}
@@ -282,7 +310,7 @@ public final class FailoverDemo {
 		System.out.flush(); // live progress, also through a pipe
 	}
 
-	private record Consumer(String name, Process process, PrintWriter stdin, Thread reader) {
+	private record Consumer(String name, Process process, Thread reader) {
 	}
 
 	/** One consumer's hold on a stream: from its ADDED to its DONE, its death, or its handoff. */
