@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a bean method as consumer of typed events from {@code <prefix>:<event-type>} streams, in a consumer group.
  * <p>
@@ -18,6 +20,7 @@ import java.lang.annotation.Target;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(EventStreamListenerReflectiveProcessor.class)
 public @interface EventStreamListener {
 
 	/**
