@@ -55,6 +55,22 @@ public final class DeadLetters {
 		return new DeadLetters(new StringRedisTemplate(connectionFactory), new EventStreams(prefix));
 	}
 
+	/** The dead-letter stream: {@code <prefix>:dlq}. */
+	public String streamName() {
+		return this.streams.deadLetter();
+	}
+
+	/** How many dead letters there are now ({@code XLEN}; 0 when the stream does not exist). */
+	public long count() {
+		try {
+			Long length = this.redis.opsForStream().size(this.streams.deadLetter());
+			return (length != null) ? length : 0;
+		}
+		catch (RuntimeException ex) {
+			throw AclDenials.translate(ex, "XLEN of '" + this.streams.deadLetter() + "'");
+		}
+	}
+
 	/** Up to {@code count} dead letters, oldest first. */
 	public List<DeadLetter> list(int count) {
 		if (count < 1) {

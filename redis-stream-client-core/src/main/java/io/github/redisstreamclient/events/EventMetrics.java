@@ -39,4 +39,8 @@ interface EventMetrics {
 	default void circuitBreaker(CircuitBreaker breaker, LongAdder rejected) {
 	}
 
+	/** The group's backlog per event type, read from a cache that {@link EventBacklog#refresh()} fills. */
+	default void backlog(EventBacklog backlog) {
+	}
+
 }

@@ -75,6 +75,10 @@ public final class EventStreamConsumer implements AutoCloseable {
 
 	private final GroupReader reader;
 
+	private final @Nullable EventBacklog backlog;
+
+	private final Duration backlogRefreshInterval;
+
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
 	private final AtomicBoolean deniedLogged = new AtomicBoolean();
@@ -97,6 +101,13 @@ public final class EventStreamConsumer implements AutoCloseable {
 				: EventMetrics.NOOP;
 		this.queue = new DeliveryQueue(options.backpressure, this::dropped, this.consumerName);
 		this.metrics.queue(this.queue);
+		// Read from Redis only when someone looks at the gauges.
+		this.backlog = (this.metrics != EventMetrics.NOOP)
+				? new EventBacklog(redis, options.group, names, eventTypes) : null;
+		if (this.backlog != null) {
+			this.metrics.backlog(this.backlog);
+		}
+		this.backlogRefreshInterval = options.backlogRefreshInterval;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "rsc-events-scheduler-" + this.consumerName);
 			thread.setDaemon(true);
@@ -147,6 +158,10 @@ public final class EventStreamConsumer implements AutoCloseable {
 			this.workers.start();
 			this.scheduler.scheduleWithFixedDelay(this.reclaimer::reclaim, 0,
 					this.reclaimInterval.toMillis(), TimeUnit.MILLISECONDS);
+			if (this.backlog != null) {
+				this.scheduler.scheduleWithFixedDelay(this.backlog::refresh, 0,
+						this.backlogRefreshInterval.toMillis(), TimeUnit.MILLISECONDS);
+			}
 			this.reader.start();
 		}
 		catch (RuntimeException ex) {
@@ -161,6 +176,16 @@ public final class EventStreamConsumer implements AutoCloseable {
 		return this.consumerName;
 	}
 
+	/** The consumer group this consumer is a member of. */
+	public String group() {
+		return this.groupName;
+	}
+
+	/** The event types it consumes, one stream each. */
+	public List<String> eventTypes() {
+		return this.eventTypes;
+	}
+
 	/** The in-flight queue's size and drops now. */
 	public BackpressureStats backpressureStats() {
 		return this.queue.stats();
@@ -169,6 +194,14 @@ public final class EventStreamConsumer implements AutoCloseable {
 	/** Whether the consumer is started, not closed, and reading (it stops reading when connection retries run out). */
 	public boolean isRunning() {
 		return isStarted() && this.reader.isRunning();
+	}
+
+	/**
+	 * Whether the consumer stopped reading by itself while started: its connection retries ran out, or Redis denied
+	 * a permission it needs (logged at ERROR, saying what to grant). It stays so until closed.
+	 */
+	public boolean isTerminated() {
+		return isStarted() && !this.reader.isRunning();
 	}
 
 	/**
@@ -184,6 +217,9 @@ public final class EventStreamConsumer implements AutoCloseable {
 		}
 		this.reader.stop();
 		this.scheduler.shutdownNow();
+		if (this.backlog != null) {
+			this.backlog.clear();
+		}
 		if (previous == State.NEW) {
 			return;
 		}
@@ -321,6 +357,9 @@ public final class EventStreamConsumer implements AutoCloseable {
 		/** Longest wait in {@link EventStreamConsumer#close()} for running handlers: 10 s. */
 		public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+		/** How often the backlog gauges are read from Redis, when there are meters: 5 s. Not public: tests shorten it. */
+		static final Duration DEFAULT_BACKLOG_REFRESH_INTERVAL = Duration.ofSeconds(5);
+
 		private final RedisConnectionFactory connectionFactory;
 
 		private final String group;
@@ -356,6 +395,8 @@ public final class EventStreamConsumer implements AutoCloseable {
 		private RetryPolicy connectionRetry = RetryPolicy.unlimited();
 
 		private @Nullable Object meterRegistry;
+
+		private Duration backlogRefreshInterval = DEFAULT_BACKLOG_REFRESH_INTERVAL;
 
 		private Builder(RedisConnectionFactory connectionFactory, String group, EventHandler handler) {
 			this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
@@ -448,6 +489,12 @@ public final class EventStreamConsumer implements AutoCloseable {
 			return this;
 		}
 
+		/** How often the backlog gauges are read from Redis (one XINFO GROUPS per stream). */
+		Builder backlogRefreshInterval(Duration interval) {
+			this.backlogRefreshInterval = interval;
+			return this;
+		}
+
 		public EventStreamConsumer build() {
 			if (this.group == null || this.group.isBlank()) {
 				throw new IllegalArgumentException("group must not be empty");
@@ -484,6 +531,7 @@ public final class EventStreamConsumer implements AutoCloseable {
 			requirePositive("reclaimMinIdle", this.reclaimMinIdle);
 			requirePositive("reclaimInterval", this.reclaimInterval);
 			requirePositive("shutdownTimeout", this.shutdownTimeout);
+			requirePositive("backlogRefreshInterval", this.backlogRefreshInterval);
 			if (this.backpressure == null) {
 				throw new IllegalArgumentException("backpressure must not be null");
 			}

@@ -99,6 +99,23 @@ final class MicrometerEventMetrics implements EventMetrics {
 			.register(this.registry);
 	}
 
+	@Override
+	public void backlog(EventBacklog backlog) {
+		// Group-wide figures: every consumer of the group reports the same, so aggregate them with max, not sum.
+		for (String type : backlog.eventTypes()) {
+			Gauge.builder(PREFIX + "lag", backlog, (b) -> b.lag(type))
+				.description("Events not yet delivered to the consumer group (XINFO GROUPS lag; NaN on Redis 6.2)")
+				.tags(this.tags)
+				.tag("type", type)
+				.register(this.registry);
+			Gauge.builder(PREFIX + "pending", backlog, (b) -> b.pending(type))
+				.description("Events delivered to the consumer group and not acknowledged yet")
+				.tags(this.tags)
+				.tag("type", type)
+				.register(this.registry);
+		}
+	}
+
 	private static double stateValue(CircuitBreaker breaker) {
 		return switch (breaker.getState()) {
 			case OPEN, FORCED_OPEN -> 1;

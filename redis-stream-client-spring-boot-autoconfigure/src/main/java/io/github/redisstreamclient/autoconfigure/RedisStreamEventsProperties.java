@@ -37,6 +37,8 @@ public class RedisStreamEventsProperties {
 
 	private final Backpressure backpressure = new Backpressure();
 
+	private final Endpoint endpoint = new Endpoint();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -75,6 +77,10 @@ public class RedisStreamEventsProperties {
 
 	public Backpressure getBackpressure() {
 		return this.backpressure;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
 	}
 
 	/**
@@ -349,6 +355,27 @@ public class RedisStreamEventsProperties {
 
 		public void setWarningThreshold(double warningThreshold) {
 			this.warningThreshold = warningThreshold;
+		}
+
+	}
+
+	/**
+	 * The Actuator endpoint "redisstreamevents".
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Whether the endpoint's write operation may replay dead letters onto their streams; it also needs
+		 * management.endpoint.redisstreamevents.access=unrestricted.
+		 */
+		private boolean replayEnabled;
+
+		public boolean isReplayEnabled() {
+			return this.replayEnabled;
+		}
+
+		public void setReplayEnabled(boolean replayEnabled) {
+			this.replayEnabled = replayEnabled;
 		}
 
 	}

@@ -54,4 +54,17 @@ interface ClientMetrics {
 	default void listenerFailed() {
 	}
 
+	/** Whether anything is measured: the backlog is only read from Redis when it is. */
+	default boolean enabled() {
+		return false;
+	}
+
+	/** The group's backlog on the LBS, read from a cache that {@link LbsBacklog#refresh()} fills. */
+	default void backlog(LbsBacklog backlog) {
+	}
+
+	/** A stream finished: from the moment this consumer held it (assigned or claimed) to its done(). */
+	default void processed(long millis) {
+	}
+
 }

@@ -63,6 +63,8 @@ public final class ConsumerRuntime {
 
 	private final GroupReader reader;
 
+	private final @Nullable LbsBacklog backlog;
+
 	private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
 	private volatile @Nullable String terminationReason;
@@ -77,6 +79,10 @@ public final class ConsumerRuntime {
 				: ClientMetrics.NOOP;
 		this.registry = new LeaseRegistry(options.maxOwnedStreams());
 		this.metrics.ownedStreams(this.registry::size);
+		this.backlog = this.metrics.enabled() ? new LbsBacklog(this.redis, this.keys.lbs(), this.keys.group()) : null;
+		if (this.backlog != null) {
+			this.metrics.backlog(this.backlog);
+		}
 		this.store = new OwnershipStore(this.redis, this.keys, this.id, options.leaseTtl(), options.maxTakeovers());
 		this.dispatcher = new NotificationDispatcher("rsc-notify-" + this.id, options.notificationThreads(),
 				options.notificationQueueCapacity(), options.listener(), this.metrics);
@@ -114,6 +120,7 @@ public final class ConsumerRuntime {
 			this.claims.recover(epoch);
 			this.reader.probe();
 			this.reader.start();
+			refreshBacklog();
 		}
 		catch (RuntimeException ex) {
 			// Streams recovered so far are handed off again.
@@ -207,6 +214,9 @@ public final class ConsumerRuntime {
 			this.dispatcher.dispatch(StreamNotification.terminated("closed"));
 		}
 		this.dispatcher.close(Duration.ofSeconds(5));
+		if (this.backlog != null) {
+			this.backlog.clear();
+		}
 		logger.info("Consumer {} closed", this.id);
 	}
 
@@ -283,6 +293,13 @@ public final class ConsumerRuntime {
 			logger.warn("Consumer {}: {} failed; what was not handed off fails over when the session expires: {}",
 					this.id, doing, (denied != null) ? denied : ex.toString());
 			return denied != null || GroupReader.causedBy(ex, "ERR");
+		}
+	}
+
+	/** On the detector's periodic tick (every sweep interval) rather than per scrape: one XINFO GROUPS per tick. */
+	private void refreshBacklog() {
+		if (this.backlog != null) {
+			this.backlog.refresh();
 		}
 	}
 
@@ -383,6 +400,7 @@ public final class ConsumerRuntime {
 			if (options.rebalance() && state.get() == State.RUNNING) {
 				rebalancer.rebalance();
 			}
+			refreshBacklog();
 		}
 
 		@Override

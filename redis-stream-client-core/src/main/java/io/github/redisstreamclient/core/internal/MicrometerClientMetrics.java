@@ -38,6 +38,8 @@ final class MicrometerClientMetrics implements ClientMetrics {
 
 	private final Timer recovery;
 
+	private final Timer processing;
+
 	public MicrometerClientMetrics(MeterRegistry registry, String service) {
 		this.registry = registry;
 		this.tags = Tags.of("service", service);
@@ -58,6 +60,10 @@ final class MicrometerClientMetrics implements ClientMetrics {
 			.register(registry);
 		this.recovery = Timer.builder(PREFIX + "recovery")
 			.description("Startup recovery: what an earlier process under this id and dead consumers held")
+			.tags(this.tags)
+			.register(registry);
+		this.processing = Timer.builder(PREFIX + "processing")
+			.description("From holding a stream (assigned or claimed) to its done(); released or lost streams are not counted")
 			.tags(this.tags)
 			.register(registry);
 	}
@@ -130,6 +136,29 @@ final class MicrometerClientMetrics implements ClientMetrics {
 	@Override
 	public void listenerFailed() {
 		this.listenerErrors.increment();
+	}
+
+	@Override
+	public boolean enabled() {
+		return true;
+	}
+
+	@Override
+	public void backlog(LbsBacklog backlog) {
+		// Group-wide figures: every consumer of the service reports the same, so aggregate them with max, not sum.
+		Gauge.builder(PREFIX + "lbs.lag", backlog, LbsBacklog::lag)
+			.description("LBS entries not yet delivered to any consumer of the group (XINFO GROUPS lag)")
+			.tags(this.tags)
+			.register(this.registry);
+		Gauge.builder(PREFIX + "lbs.pending", backlog, LbsBacklog::pending)
+			.description("LBS entries delivered and not done: streams held by the group's consumers")
+			.tags(this.tags)
+			.register(this.registry);
+	}
+
+	@Override
+	public void processed(long millis) {
+		this.processing.record(millis, TimeUnit.MILLISECONDS);
 	}
 
 }

@@ -70,7 +70,9 @@ final class StreamOperations implements Lease.LeaseOwner {
 			logger.debug("Stream '{}' ({}) was already finished: an earlier done() whose answer was lost ran after all",
 					lease.name(), lease.entryId());
 		}
-		lease.finish();
+		if (lease.finish()) {
+			this.ownership.metrics().processed(System.currentTimeMillis() - lease.heldSince().toEpochMilli());
+		}
 		this.ownership.registry().remove(lease);
 	}
 

@@ -1,5 +1,5 @@
 /**
- * Actuator endpoint {@code redisstreams}, when Spring Boot Actuator is present.
+ * Actuator endpoints {@code redisstreams} and {@code redisstreamevents}, when Spring Boot Actuator is present.
  */
 @NullMarked
 package io.github.redisstreamclient.autoconfigure.endpoint;

@@ -1,5 +1,5 @@
 /**
- * Health indicator {@code redisStreamClient}, when Spring Boot's health module is present.
+ * Health indicators {@code redisStreamClient} and {@code redisStreamEvents}, when Spring Boot's health module is present.
  */
 @NullMarked
 package io.github.redisstreamclient.autoconfigure.health;

@@ -49,6 +49,10 @@ class RedisStreamClientMetricsAutoConfigurationTests {
 			assertThat(meters.find("redis.stream.client.streams.owned").gauge()).isNotNull();
 			assertThat(meters.find("redis.stream.client.assignments").counter()).isNotNull();
 			assertThat(meters.find("redis.stream.client.handler.errors").functionCounter()).isNotNull();
+			assertThat(meters.find("redis.stream.client.processing").timer()).isNotNull();
+			// Read at start: the group exists and nothing was added.
+			assertThat(meters.get("redis.stream.client.lbs.lag").gauge().value()).isZero();
+			assertThat(meters.get("redis.stream.client.lbs.pending").gauge().value()).isZero();
 			context.getBean(EventStreamPublisher.class).publish("metered", "x");
 			assertThat(meters.get("redis.stream.client.events.published").counter().count()).isEqualTo(1.0);
 		});
