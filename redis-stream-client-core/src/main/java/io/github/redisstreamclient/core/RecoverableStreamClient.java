@@ -197,7 +197,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 
 	/**
 	 * Options of a {@link RecoverableStreamClient}, with the Go client's defaults. Invalid combinations fail in
-	 * {@link #build()} with an {@link IllegalArgumentException} naming the option.
+	 * {@link #build()} with an {@link InvalidOptionException} naming the option and a value that works.
 	 */
 	public static final class Builder {
 
@@ -278,7 +278,7 @@ public final class RecoverableStreamClient implements AutoCloseable {
 		private Builder(RedisConnectionFactory connectionFactory, String serviceName) {
 			this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
 			if (serviceName == null || serviceName.isBlank()) {
-				throw new IllegalArgumentException("serviceName must not be empty");
+				throw new InvalidOptionException("serviceName", serviceName, "serviceName must not be empty", "orders");
 			}
 			this.serviceName = serviceName;
 		}
@@ -428,44 +428,52 @@ public final class RecoverableStreamClient implements AutoCloseable {
 			return new RecoverableStreamClient(options());
 		}
 
-		/** The one place that validates the options; the message names the option that is wrong. */
+		/** The one place that validates the options; the exception names the option that is wrong, and a fix. */
 		ClientOptions options() {
-			requirePositive("leaseTtl", this.leaseTtl);
-			requirePositive("lbsIdleTime", this.lbsIdleTime);
-			requirePositive("lbsBlockTime", this.lbsBlockTime);
-			requirePositive("sweepInterval", this.sweepInterval);
+			requirePositive("leaseTtl", this.leaseTtl, "2s");
+			requirePositive("lbsIdleTime", this.lbsIdleTime, "40s");
+			requirePositive("lbsBlockTime", this.lbsBlockTime, "1s");
+			requirePositive("sweepInterval", this.sweepInterval, "10s");
 			Objects.requireNonNull(this.retryPolicy, "retryPolicy must not be null");
 			Objects.requireNonNull(this.keyspaceNotifications, "keyspaceNotifications must not be null");
 			if (this.lbsIdleTime.compareTo(this.leaseTtl.multipliedBy(2)) <= 0) {
-				throw new IllegalArgumentException("lbsIdleTime (" + this.lbsIdleTime
-						+ ") must be greater than 2 x leaseTtl (" + this.leaseTtl
-						+ "), or names of consumers that only paused would be removed from the group");
+				throw new InvalidOptionException("lbsIdleTime", this.lbsIdleTime, "lbsIdleTime ("
+						+ InvalidOptionException.format(this.lbsIdleTime) + ") must be greater than 2 x leaseTtl ("
+						+ InvalidOptionException.format(this.leaseTtl)
+						+ "), or names of consumers that only paused would be removed from the group",
+						InvalidOptionException.format(this.leaseTtl.multipliedBy(20)));
 			}
 			Duration renewal = leaseRenewalInterval();
-			requirePositive("leaseRenewalInterval", renewal);
+			requirePositive("leaseRenewalInterval", renewal, InvalidOptionException.format(this.leaseTtl.dividedBy(3)));
 			if (renewal.compareTo(this.leaseTtl) >= 0) {
-				throw new IllegalArgumentException("leaseRenewalInterval (" + renewal
-						+ ") must be shorter than leaseTtl (" + this.leaseTtl + ")");
+				throw new InvalidOptionException("leaseRenewalInterval", renewal,
+						"leaseRenewalInterval (" + InvalidOptionException.format(renewal)
+								+ ") must be shorter than leaseTtl (" + InvalidOptionException.format(this.leaseTtl)
+								+ "): the session must be renewed before it expires",
+						InvalidOptionException.format(this.leaseTtl.dividedBy(3)));
 			}
-			requirePositive("lbsRecoveryCount", this.lbsRecoveryCount);
-			requirePositive("lbsBatchSize", this.lbsBatchSize);
-			requirePositive("maxOwnedStreams", this.maxOwnedStreams);
+			requirePositive("lbsRecoveryCount", this.lbsRecoveryCount, "1000");
+			requirePositive("lbsBatchSize", this.lbsBatchSize, "100");
+			requirePositive("maxOwnedStreams", this.maxOwnedStreams, "10000");
 			if (this.maxTakeovers < 0) {
-				throw new IllegalArgumentException(
-						"maxTakeovers must be 0 (never dead-letter) or more, but was " + this.maxTakeovers);
+				throw new InvalidOptionException("maxTakeovers", this.maxTakeovers,
+						"maxTakeovers must be 0 (never dead-letter) or more, but was " + this.maxTakeovers, "3");
 			}
 			if (!(this.rebalanceTolerance >= 0) || Double.isInfinite(this.rebalanceTolerance)) {
-				throw new IllegalArgumentException(
-						"rebalanceTolerance must be 0 or more (0.2 = 20 %), but was " + this.rebalanceTolerance);
+				throw new InvalidOptionException("rebalanceTolerance", this.rebalanceTolerance,
+						"rebalanceTolerance must be 0 or more (0.2 = 20 %), but was " + this.rebalanceTolerance, "0.2");
 			}
-			requirePositive("notificationQueueCapacity", this.notificationQueueCapacity);
-			requirePositive("notificationThreads", this.notificationThreads);
+			requirePositive("notificationQueueCapacity", this.notificationQueueCapacity, "10000");
+			requirePositive("notificationThreads", this.notificationThreads, "1");
 			if (this.consumerId != null && this.consumerId.isBlank()) {
-				throw new IllegalArgumentException("consumerId must not be blank");
+				throw new InvalidOptionException("consumerId", this.consumerId, "consumerId must not be blank",
+						"pod-a");
 			}
 			if (this.consumerId != null && this.consumerId.chars().anyMatch((c) -> c == ',' || c == '\n' || c == '\r')) {
-				throw new IllegalArgumentException("consumerId must not contain ',' or a line break (they separate "
-						+ "consumer ids in the messages on <service>-released), but was '" + this.consumerId + "'");
+				throw new InvalidOptionException("consumerId", this.consumerId,
+						"consumerId must not contain ',' or a line break (they separate consumer ids in the messages "
+								+ "on <service>-released), but was '" + this.consumerId + "'",
+						"pod-a");
 			}
 			return new ClientOptions(this.connectionFactory, this.serviceName, this.consumerId, this.leaseTtl, renewal,
 					this.lbsIdleTime, this.lbsRecoveryCount, this.lbsBatchSize, this.lbsBlockTime, this.retryPolicy,
@@ -474,15 +482,17 @@ public final class RecoverableStreamClient implements AutoCloseable {
 					this.meterRegistry, this.maxTakeovers, this.rebalance, this.rebalanceTolerance);
 		}
 
-		private static void requirePositive(String option, @Nullable Duration value) {
+		private static void requirePositive(String option, @Nullable Duration value, String example) {
 			if (value == null || value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException(option + " must be a positive duration, but was " + value);
+				throw new InvalidOptionException(option, value,
+						option + " must be a positive duration, but was " + InvalidOptionException.format(value), example);
 			}
 		}
 
-		private static void requirePositive(String option, int value) {
+		private static void requirePositive(String option, int value, String example) {
 			if (value <= 0) {
-				throw new IllegalArgumentException(option + " must be greater than 0, but was " + value);
+				throw new InvalidOptionException(option, value, option + " must be greater than 0, but was " + value,
+						example);
 			}
 		}
 

@@ -28,15 +28,21 @@ public record RetryPolicy(int maxRetries, Duration initialDelay, Duration maxDel
 		Objects.requireNonNull(initialDelay, "retryPolicy.initialDelay must not be null");
 		Objects.requireNonNull(maxDelay, "retryPolicy.maxDelay must not be null");
 		if (maxRetries < -1) {
-			throw new IllegalArgumentException(
-					"retryPolicy.maxRetries must be -1 (unlimited), 0 or positive, but was " + maxRetries);
+			throw new InvalidOptionException("retryPolicy.maxRetries", maxRetries,
+					"retryPolicy.maxRetries must be -1 (unlimited), 0 or positive, but was " + maxRetries,
+					"-1 (recommended in production)");
 		}
 		if (initialDelay.isNegative() || initialDelay.isZero()) {
-			throw new IllegalArgumentException("retryPolicy.initialDelay must be positive, but was " + initialDelay);
+			throw new InvalidOptionException("retryPolicy.initialDelay", initialDelay,
+					"retryPolicy.initialDelay must be positive, but was " + InvalidOptionException.format(initialDelay),
+					"100ms");
 		}
 		if (maxDelay.compareTo(initialDelay) < 0) {
-			throw new IllegalArgumentException("retryPolicy.maxDelay (" + maxDelay
-					+ ") must not be shorter than retryPolicy.initialDelay (" + initialDelay + ")");
+			throw new InvalidOptionException("retryPolicy.maxDelay", maxDelay,
+					"retryPolicy.maxDelay (" + InvalidOptionException.format(maxDelay)
+							+ ") must not be shorter than retryPolicy.initialDelay ("
+							+ InvalidOptionException.format(initialDelay) + ")",
+					InvalidOptionException.format(initialDelay.multipliedBy(10)));
 		}
 	}
 

@@ -2,6 +2,8 @@ package io.github.redisstreamclient.events;
 
 import java.util.Objects;
 
+import io.github.redisstreamclient.core.InvalidOptionException;
+
 /**
  * The in-flight queue between the reader and the worker threads of an {@link EventStreamConsumer}.
  *
@@ -21,11 +23,12 @@ public record BackpressureOptions(int maxQueueSize, BackpressureStrategy strateg
 	public BackpressureOptions {
 		Objects.requireNonNull(strategy, "backpressure.strategy must not be null");
 		if (maxQueueSize < 1) {
-			throw new IllegalArgumentException("backpressure.maxQueueSize must be at least 1, but was " + maxQueueSize);
+			throw new InvalidOptionException("backpressure.maxQueueSize", maxQueueSize,
+					"backpressure.maxQueueSize must be at least 1, but was " + maxQueueSize, "1000");
 		}
 		if (!(warningThreshold > 0 && warningThreshold <= 1)) {
-			throw new IllegalArgumentException(
-					"backpressure.warningThreshold must be above 0 and at most 1, but was " + warningThreshold);
+			throw new InvalidOptionException("backpressure.warningThreshold", warningThreshold,
+					"backpressure.warningThreshold must be above 0 and at most 1, but was " + warningThreshold, "0.8");
 		}
 	}
 

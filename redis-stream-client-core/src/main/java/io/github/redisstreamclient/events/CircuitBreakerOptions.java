@@ -3,6 +3,8 @@ package io.github.redisstreamclient.events;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.redisstreamclient.core.InvalidOptionException;
+
 /**
  * When the {@link EventStreamPublisher}'s circuit breaker opens and for how long. It counts XADD calls in a
  * sliding window of the last {@code slidingWindowSize} calls and opens once at least {@code minimumNumberOfCalls}
@@ -34,20 +36,21 @@ public record CircuitBreakerOptions(float failureRateThreshold, int minimumNumbe
 	public CircuitBreakerOptions {
 		Objects.requireNonNull(waitDurationInOpenState, "circuitBreaker.waitDurationInOpenState must not be null");
 		if (!(failureRateThreshold > 0 && failureRateThreshold <= 100)) {
-			throw new IllegalArgumentException(
-					"circuitBreaker.failureRateThreshold must be above 0 and at most 100, but was " + failureRateThreshold);
+			throw new InvalidOptionException("circuitBreaker.failureRateThreshold", failureRateThreshold,
+					"circuitBreaker.failureRateThreshold must be above 0 and at most 100, but was " + failureRateThreshold, "50");
 		}
 		if (minimumNumberOfCalls < 1) {
-			throw new IllegalArgumentException(
-					"circuitBreaker.minimumNumberOfCalls must be at least 1, but was " + minimumNumberOfCalls);
+			throw new InvalidOptionException("circuitBreaker.minimumNumberOfCalls", minimumNumberOfCalls,
+					"circuitBreaker.minimumNumberOfCalls must be at least 1, but was " + minimumNumberOfCalls, "5");
 		}
 		if (slidingWindowSize < 1) {
-			throw new IllegalArgumentException(
-					"circuitBreaker.slidingWindowSize must be at least 1, but was " + slidingWindowSize);
+			throw new InvalidOptionException("circuitBreaker.slidingWindowSize", slidingWindowSize,
+					"circuitBreaker.slidingWindowSize must be at least 1, but was " + slidingWindowSize, "10");
 		}
 		if (waitDurationInOpenState.isNegative() || waitDurationInOpenState.isZero()) {
-			throw new IllegalArgumentException(
-					"circuitBreaker.waitDurationInOpenState must be positive, but was " + waitDurationInOpenState);
+			throw new InvalidOptionException("circuitBreaker.waitDurationInOpenState", waitDurationInOpenState,
+					"circuitBreaker.waitDurationInOpenState must be positive, but was "
+							+ InvalidOptionException.format(waitDurationInOpenState), "10s");
 		}
 	}
 

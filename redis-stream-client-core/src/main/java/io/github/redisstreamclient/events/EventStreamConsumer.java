@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.redisstreamclient.core.InvalidOptionException;
 import io.github.redisstreamclient.core.RetryPolicy;
 import io.github.redisstreamclient.core.internal.GroupReader;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -323,7 +324,7 @@ public final class EventStreamConsumer implements AutoCloseable {
 
 	/**
 	 * Options of an {@link EventStreamConsumer}. Invalid values fail in {@link #build()} with an
-	 * {@link IllegalArgumentException} naming the option.
+	 * {@link InvalidOptionException} naming the option.
 	 */
 	public static final class Builder {
 
@@ -497,7 +498,7 @@ public final class EventStreamConsumer implements AutoCloseable {
 
 		public EventStreamConsumer build() {
 			if (this.group == null || this.group.isBlank()) {
-				throw new IllegalArgumentException("group must not be empty");
+				throw new InvalidOptionException("group", this.group, "group must not be empty", "billing");
 			}
 			if (this.handler == null) {
 				throw new IllegalArgumentException("handler must not be null");
@@ -516,22 +517,26 @@ public final class EventStreamConsumer implements AutoCloseable {
 				throw new IllegalArgumentException("eventTypes must name at least one event type");
 			}
 			if (this.consumerName != null && this.consumerName.isBlank()) {
-				throw new IllegalArgumentException("consumerName must not be blank");
+				throw new InvalidOptionException("consumerName", this.consumerName, "consumerName must not be blank",
+						"billing-1");
 			}
-			requireAtLeastOne("concurrency", this.concurrency);
-			requireAtLeastOne("batchSize", this.batchSize);
-			requireAtLeastOne("maxDeliveries", this.maxDeliveries);
-			requirePositive("blockTime", this.blockTime);
-			requirePositive("retryBackoff.initial", this.initialRetryBackoff);
-			requirePositive("retryBackoff.max", this.maxRetryBackoff);
+			requireAtLeastOne("concurrency", this.concurrency, "4");
+			requireAtLeastOne("batchSize", this.batchSize, "10");
+			requireAtLeastOne("maxDeliveries", this.maxDeliveries, "5");
+			requirePositive("blockTime", this.blockTime, "1s");
+			requirePositive("retryBackoff.initial", this.initialRetryBackoff, "100ms");
+			requirePositive("retryBackoff.max", this.maxRetryBackoff, "5s");
 			if (this.maxRetryBackoff.compareTo(this.initialRetryBackoff) < 0) {
-				throw new IllegalArgumentException("retryBackoff.max (" + this.maxRetryBackoff
-						+ ") must not be shorter than retryBackoff.initial (" + this.initialRetryBackoff + ")");
+				throw new InvalidOptionException("retryBackoff.max", this.maxRetryBackoff,
+						"retryBackoff.max (" + InvalidOptionException.format(this.maxRetryBackoff)
+								+ ") must not be shorter than retryBackoff.initial ("
+								+ InvalidOptionException.format(this.initialRetryBackoff) + ")",
+						InvalidOptionException.format(this.initialRetryBackoff.multipliedBy(10)));
 			}
-			requirePositive("reclaimMinIdle", this.reclaimMinIdle);
-			requirePositive("reclaimInterval", this.reclaimInterval);
-			requirePositive("shutdownTimeout", this.shutdownTimeout);
-			requirePositive("backlogRefreshInterval", this.backlogRefreshInterval);
+			requirePositive("reclaimMinIdle", this.reclaimMinIdle, "30s");
+			requirePositive("reclaimInterval", this.reclaimInterval, "30s");
+			requirePositive("shutdownTimeout", this.shutdownTimeout, "10s");
+			requirePositive("backlogRefreshInterval", this.backlogRefreshInterval, "5s");
 			if (this.backpressure == null) {
 				throw new IllegalArgumentException("backpressure must not be null");
 			}
@@ -541,15 +546,17 @@ public final class EventStreamConsumer implements AutoCloseable {
 			return new EventStreamConsumer(this, List.copyOf(types));
 		}
 
-		private static void requireAtLeastOne(String option, int value) {
+		private static void requireAtLeastOne(String option, int value, String example) {
 			if (value < 1) {
-				throw new IllegalArgumentException(option + " must be at least 1, but was " + value);
+				throw new InvalidOptionException(option, value, option + " must be at least 1, but was " + value,
+						example);
 			}
 		}
 
-		private static void requirePositive(String option, @Nullable Duration value) {
+		private static void requirePositive(String option, @Nullable Duration value, String example) {
 			if (value == null || value.isNegative() || value.isZero()) {
-				throw new IllegalArgumentException(option + " must be positive, but was " + value);
+				throw new InvalidOptionException(option, value,
+						option + " must be positive, but was " + InvalidOptionException.format(value), example);
 			}
 		}
 

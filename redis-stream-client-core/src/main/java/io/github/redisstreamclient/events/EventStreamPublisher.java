@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.redisstreamclient.core.InvalidOptionException;
 import io.github.redisstreamclient.core.RetryPolicy;
 import io.github.redisstreamclient.core.internal.AclDenials;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -179,7 +180,7 @@ public final class EventStreamPublisher {
 
 	/**
 	 * Options of an {@link EventStreamPublisher}. Invalid values fail in {@link #build()} with an
-	 * {@link IllegalArgumentException} naming the option.
+	 * {@link InvalidOptionException} naming the option.
 	 */
 	public static final class Builder {
 
@@ -242,7 +243,8 @@ public final class EventStreamPublisher {
 		public EventStreamPublisher build() {
 			new EventStreams(this.prefix);
 			if (this.maxLength < 0) {
-				throw new IllegalArgumentException("maxLength must be 0 (unlimited) or positive, but was " + this.maxLength);
+				throw new InvalidOptionException("maxLength", this.maxLength,
+						"maxLength must be 0 (unlimited) or positive, but was " + this.maxLength, "10000");
 			}
 			Objects.requireNonNull(this.retryPolicy, "retryPolicy must not be null");
 			Objects.requireNonNull(this.circuitBreaker, "circuitBreaker must not be null");

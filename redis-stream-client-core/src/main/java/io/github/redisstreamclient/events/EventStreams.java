@@ -1,5 +1,7 @@
 package io.github.redisstreamclient.events;
 
+import io.github.redisstreamclient.core.InvalidOptionException;
+
 /**
  * Stream names under a prefix: {@code <prefix>:<event-type>} per type and {@code <prefix>:dlq} for dead letters.
  */
@@ -11,7 +13,7 @@ final class EventStreams {
 
 	EventStreams(String prefix) {
 		if (prefix == null || prefix.isBlank()) {
-			throw new IllegalArgumentException("prefix must not be empty");
+			throw new InvalidOptionException("prefix", prefix, "prefix must not be empty", "events");
 		}
 		this.prefix = prefix;
 	}

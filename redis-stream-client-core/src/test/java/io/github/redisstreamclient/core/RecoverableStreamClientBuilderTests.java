@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -30,6 +31,24 @@ class RecoverableStreamClientBuilderTests {
 			.withMessageContaining("2 x leaseTtl");
 		assertThat(build((b) -> b.leaseTtl(Duration.ofSeconds(2)).lbsIdleTime(Duration.ofMillis(4001))).id())
 			.startsWith("redis-consumer-");
+	}
+
+	@Test
+	void anInvalidOptionNamesTheOptionTheValueAndAValueThatWorks() {
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> build((b) -> b.leaseTtl(Duration.ofSeconds(2)).lbsIdleTime(Duration.ofSeconds(3))))
+			.satisfies((ex) -> {
+				assertThat(ex.option()).isEqualTo("lbsIdleTime");
+				assertThat(ex.value()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(ex.getMessage()).startsWith("lbsIdleTime (3s) must be greater than 2 x leaseTtl (2s)");
+				assertThat(ex.example()).isEqualTo("40s");
+			});
+		assertThat(build((b) -> b.leaseTtl(Duration.ofSeconds(2)).lbsIdleTime(Duration.ofSeconds(40))).id())
+			.startsWith("redis-consumer-");
+		assertThatExceptionOfType(InvalidOptionException.class)
+			.isThrownBy(() -> new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofMillis(500)))
+			.satisfies((ex) -> assertThat(ex.option()).isEqualTo("retryPolicy.maxDelay"))
+			.satisfies((ex) -> assertThat(ex.example()).isEqualTo("10s"));
 	}
 
 	@Test

@@ -54,6 +54,10 @@ public final class RedisStreamClientAutoConfiguration {
 	@ConditionalOnThreading(Threading.PLATFORM)
 	SerialStreamExecutor redisStreamHandlerExecutor(RedisStreamClientProperties properties) {
 		int threads = properties.getHandlers().getThreads();
+		if (threads < 1) {
+			throw new InvalidRedisStreamClientPropertyException("redis-stream-client.handlers.threads", threads,
+					"it must be at least 1", "Set redis-stream-client.handlers.threads to 1 or more, e.g. 8");
+		}
 		ExecutorService pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory("rsc-handler-"));
 		((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
@@ -69,21 +73,20 @@ public final class RedisStreamClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RecoverableStreamClient recoverableStreamClient(RedisConnectionFactory redisConnectionFactory,
-			RedisStreamClientProperties properties, Environment environment, StreamEventPublisher streamEventPublisher,
+	RecoverableStreamClientConfigurer recoverableStreamClientConfigurer(RedisStreamClientProperties properties,
+			Environment environment, StreamEventPublisher streamEventPublisher,
 			ObjectProvider<RecoverableStreamClientBuilderCustomizer> customizers) {
-		RecoverableStreamClient.Builder builder = ClientBuilderFactory.builder(redisConnectionFactory, properties,
-				environment.getProperty("spring.application.name"));
-		builder.listener(streamEventPublisher);
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		try {
-			return builder.build();
-		}
-		catch (IllegalArgumentException ex) {
-			// A customizer set something the properties check could not see.
-			throw new InvalidRedisStreamClientPropertyException("redis-stream-client", "(customized builder)",
-					ex.getMessage(), "Fix the RecoverableStreamClientBuilderCustomizer bean that sets this option");
-		}
+		return new RecoverableStreamClientConfigurer(properties, environment.getProperty("spring.application.name"),
+				streamEventPublisher, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RecoverableStreamClient recoverableStreamClient(RedisConnectionFactory redisConnectionFactory,
+			RecoverableStreamClientConfigurer configurer) {
+		// The core checks the options; InvalidOptionFailureAnalyzer names the property of one it rejects.
+		return configurer.configure(RecoverableStreamClient.builder(redisConnectionFactory, configurer.serviceName()))
+			.build();
 	}
 
 	@Bean

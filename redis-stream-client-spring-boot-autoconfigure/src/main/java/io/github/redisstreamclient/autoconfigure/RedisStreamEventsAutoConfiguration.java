@@ -1,8 +1,5 @@
 package io.github.redisstreamclient.autoconfigure;
 
-import io.github.redisstreamclient.core.RetryPolicy;
-import io.github.redisstreamclient.events.BackpressureOptions;
-import io.github.redisstreamclient.events.CircuitBreakerOptions;
 import io.github.redisstreamclient.events.DeadLetters;
 import io.github.redisstreamclient.events.EventStreamAdmin;
 import io.github.redisstreamclient.events.EventStreamConsumer;
@@ -36,19 +33,24 @@ public final class RedisStreamEventsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	EventStreamPublisherConfigurer eventStreamPublisherConfigurer(RedisStreamEventsProperties properties,
+			ObjectProvider<EventStreamPublisherCustomizer> customizers) {
+		return new EventStreamPublisherConfigurer(properties, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventStreamConsumerConfigurer eventStreamConsumerConfigurer(RedisStreamEventsProperties properties,
+			ObjectProvider<EventStreamConsumerCustomizer> customizers) {
+		return new EventStreamConsumerConfigurer(properties, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	EventStreamPublisher eventStreamPublisher(RedisConnectionFactory redisConnectionFactory,
-			RedisStreamEventsProperties properties, ObjectProvider<EventStreamPublisherCustomizer> customizers) {
-		validate(properties);
-		RedisStreamEventsProperties.Publisher publisher = properties.getPublisher();
-		EventStreamPublisher.Builder builder = EventStreamPublisher.builder(redisConnectionFactory)
-			.prefix(properties.getPrefix())
-			.maxLength(properties.getMaxLength())
-			.retryPolicy(new RetryPolicy(publisher.getMaxRetries(), publisher.getInitialDelay(), publisher.getMaxDelay()))
-			.circuitBreaker(new CircuitBreakerOptions(publisher.getFailureRateThreshold(),
-					publisher.getMinimumNumberOfCalls(), publisher.getSlidingWindowSize(),
-					publisher.getWaitDurationInOpenState()));
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+			EventStreamPublisherConfigurer configurer) {
+		// The core checks the options; InvalidOptionFailureAnalyzer names the property of one it rejects.
+		return configurer.configure(EventStreamPublisher.builder(redisConnectionFactory)).build();
 	}
 
 	@Bean
@@ -74,26 +76,15 @@ public final class RedisStreamEventsAutoConfiguration {
 	@ConditionalOnMissingBean
 	EventStreamListenerRegistry eventStreamListenerRegistry(EventStreamListenerAnnotationBeanPostProcessor endpoints,
 			RedisConnectionFactory redisConnectionFactory, RedisStreamEventsProperties properties,
-			Environment environment, ObjectProvider<EventStreamConsumerCustomizer> customizers) {
-		validate(properties);
+			Environment environment, EventStreamConsumerConfigurer configurer) {
 		return new EventStreamListenerRegistry(endpoints, (endpoint) -> {
 			String group = defaultGroup(endpoint.group(), properties, environment, endpoint.description());
-			RedisStreamEventsProperties.Consumer consumer = properties.getConsumer();
-			RedisStreamEventsProperties.Backpressure backpressure = properties.getBackpressure();
-			EventStreamConsumer.Builder builder = EventStreamConsumer
-				.builder(redisConnectionFactory, group, endpoint.handler())
-				.prefix(properties.getPrefix())
-				.eventTypes(endpoint.eventTypes())
-				.concurrency((endpoint.concurrency() > 0) ? endpoint.concurrency() : consumer.getConcurrency())
-				.batchSize(consumer.getBatchSize())
-				.blockTime(consumer.getBlockTime())
-				.maxDeliveries(consumer.getMaxDeliveries())
-				.retryBackoff(consumer.getRetryInitialDelay(), consumer.getRetryMaxDelay())
-				.reclaimMinIdle(properties.getReclaim().getMinIdle())
-				.reclaimInterval(properties.getReclaim().getInterval())
-				.backpressure(new BackpressureOptions(backpressure.getMaxQueueSize(), backpressure.getStrategy(),
-						backpressure.getWarningThreshold()));
-			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			EventStreamConsumer.Builder builder = configurer
+				.configure(EventStreamConsumer.builder(redisConnectionFactory, group, endpoint.handler()))
+				.eventTypes(endpoint.eventTypes());
+			if (endpoint.concurrency() > 0) { // the annotation is the most specific: over properties and customizers
+				builder.concurrency(endpoint.concurrency());
+			}
 			return builder.build();
 		});
 	}
@@ -120,38 +111,6 @@ public final class RedisStreamEventsAutoConfiguration {
 			}
 		}
 		return null;
-	}
-
-	private static void validate(RedisStreamEventsProperties properties) {
-		if (properties.getPrefix() == null || properties.getPrefix().isBlank()) {
-			throw new InvalidRedisStreamClientPropertyException(PREFIX + "prefix", "", "it must not be empty",
-					"Set redis-stream-client.events.prefix to a stream name prefix, e.g. events");
-		}
-		PropertyChecks.atLeast(PREFIX + "max-length", properties.getMaxLength(), 0, "10000 (0 keeps everything)");
-		RedisStreamEventsProperties.Publisher publisher = properties.getPublisher();
-		PropertyChecks.atLeast(PREFIX + "publisher.max-retries", publisher.getMaxRetries(), -1, "3 (-1: unlimited)");
-		PropertyChecks.positive(PREFIX + "publisher.initial-delay", publisher.getInitialDelay(), "100ms");
-		PropertyChecks.positive(PREFIX + "publisher.max-delay", publisher.getMaxDelay(), "2s");
-		PropertyChecks.between(PREFIX + "publisher.failure-rate-threshold", publisher.getFailureRateThreshold(), 0,
-				100, "50");
-		PropertyChecks.atLeast(PREFIX + "publisher.minimum-number-of-calls", publisher.getMinimumNumberOfCalls(), 1,
-				"5");
-		PropertyChecks.atLeast(PREFIX + "publisher.sliding-window-size", publisher.getSlidingWindowSize(), 1, "10");
-		PropertyChecks.positive(PREFIX + "publisher.wait-duration-in-open-state",
-				publisher.getWaitDurationInOpenState(), "10s");
-		RedisStreamEventsProperties.Consumer consumer = properties.getConsumer();
-		PropertyChecks.atLeast(PREFIX + "consumer.concurrency", consumer.getConcurrency(), 1, "4");
-		PropertyChecks.atLeast(PREFIX + "consumer.batch-size", consumer.getBatchSize(), 1, "10");
-		PropertyChecks.positive(PREFIX + "consumer.block-time", consumer.getBlockTime(), "1s");
-		PropertyChecks.atLeast(PREFIX + "consumer.max-deliveries", consumer.getMaxDeliveries(), 1, "5");
-		PropertyChecks.positive(PREFIX + "consumer.retry-initial-delay", consumer.getRetryInitialDelay(), "100ms");
-		PropertyChecks.positive(PREFIX + "consumer.retry-max-delay", consumer.getRetryMaxDelay(), "5s");
-		PropertyChecks.positive(PREFIX + "reclaim.min-idle", properties.getReclaim().getMinIdle(), "30s");
-		PropertyChecks.positive(PREFIX + "reclaim.interval", properties.getReclaim().getInterval(), "30s");
-		PropertyChecks.atLeast(PREFIX + "backpressure.max-queue-size", properties.getBackpressure().getMaxQueueSize(),
-				1, "1000");
-		PropertyChecks.between(PREFIX + "backpressure.warning-threshold",
-				properties.getBackpressure().getWarningThreshold(), 0, 1, "0.8");
 	}
 
 }

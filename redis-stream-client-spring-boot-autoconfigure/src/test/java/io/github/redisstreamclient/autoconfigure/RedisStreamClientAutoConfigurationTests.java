@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.github.redisstreamclient.core.KeyspaceNotifications;
 import io.github.redisstreamclient.core.RecoverableStreamClient;
 import io.github.redisstreamclient.spring.SerialStreamExecutor;
 import io.github.redisstreamclient.spring.StreamAdded;
@@ -170,6 +171,45 @@ class RedisStreamClientAutoConfigurationTests {
 	}
 
 	@Test
+	void anApplicationsOwnClientKeepsThePropertiesThroughTheConfigurer() {
+		this.runner.withUserConfiguration(OwnClientWithTheConfigurer.class)
+			.withPropertyValues("redis-stream-client.lease-ttl=3s", "redis-stream-client.consumer-id=from-yml")
+			.run((context) -> {
+				RecoverableStreamClient client = context.getBean(RecoverableStreamClient.class);
+				assertThat(client.leaseTtl()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(client.id()).isEqualTo("redis-consumer-from-yml");
+				assertThat(client.expiryDetection()).isEqualTo("sweep"); // the application's own option, after them
+				assertThat(client.isRunning()).isTrue();
+			});
+	}
+
+	@Test
+	void anOptionACustomizerGotWrongFailsStartupNamingItsPropertyAndTheCustomizer() {
+		this.runner.withBean(RecoverableStreamClientBuilderCustomizer.class,
+				() -> (b) -> b.lbsIdleTime(Duration.ofSeconds(1)))
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("Invalid value '1s' for property 'redis-stream-client.lbs.idle-time'")
+					.contains("greater than 2 x redis-stream-client.lease-ttl (2s)");
+				assertThat(analysis.getAction()).contains("e.g. 40s").contains("a customizer");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnClientWithTheConfigurer {
+
+		@Bean
+		RecoverableStreamClient recoverableStreamClient(RecoverableStreamClientConfigurer configurer,
+				RedisConnectionFactory redis) {
+			return configurer.configure(RecoverableStreamClient.builder(redis, configurer.serviceName()))
+				.keyspaceNotifications(KeyspaceNotifications.OFF)
+				.build();
+		}
+
+	}
+
+	@Test
 	void withAutoStartupOffTheApplicationStartsTheClientAndShutdownStillClosesIt() {
 		RecoverableStreamClient[] client = new RecoverableStreamClient[1];
 		this.runner.withPropertyValues("redis-stream-client.auto-startup=false").run((context) -> {
@@ -234,28 +274,31 @@ class RedisStreamClientAutoConfigurationTests {
 
 	@Test
 	void invalidPropertiesFailStartupNamingThePropertyAndAFix() {
+		// The core checks each option; the failure names the property that set it, and a value that works.
 		assertInvalid("redis-stream-client.lbs.idle-time=3s", "redis-stream-client.lbs.idle-time",
-				"more than twice redis-stream-client.lease-ttl", "above 4000ms");
+				"must be greater than 2 x redis-stream-client.lease-ttl (2s)", "e.g. 40s");
 		assertInvalid("redis-stream-client.lbs.recovery-count=0", "redis-stream-client.lbs.recovery-count",
-				"at least 1", "e.g. 1000");
-		assertInvalid("redis-stream-client.retry.max-retries=-2", "redis-stream-client.retry.max-retries", "-1",
-				"-1 (recommended in production)");
+				"greater than 0", "e.g. 1000");
+		assertInvalid("redis-stream-client.retry.max-retries=-2", "redis-stream-client.retry.max-retries",
+				"must be -1 (unlimited), 0 or positive", "-1 (recommended in production)");
 		assertInvalid("redis-stream-client.retry.max-delay=10ms", "redis-stream-client.retry.max-delay",
-				"shorter than redis-stream-client.retry.initial-delay", "at least 100ms");
+				"must not be shorter than redis-stream-client.retry.initial-delay (100ms)", "e.g. 1s");
 		assertInvalid("redis-stream-client.lease-ttl=0s", "redis-stream-client.lease-ttl", "positive duration",
 				"e.g. 2s");
 		assertInvalid("redis-stream-client.lease-renewal-interval=2s", "redis-stream-client.lease-renewal-interval",
-				"renewed before it expires", "below the lease TTL");
+				"renewed before it expires", "e.g. 666ms");
 		assertInvalid("redis-stream-client.max-owned-streams=0", "redis-stream-client.max-owned-streams",
-				"at least 1", "e.g. 10000");
+				"greater than 0", "e.g. 10000");
+		assertInvalid("redis-stream-client.handlers.threads=0", "redis-stream-client.handlers.threads",
+				"at least 1", "e.g. 8");
 	}
 
 	@Test
 	void invalidTakeoverAndRebalancePropertiesFailStartupNamingThePropertyAndAFix() {
 		assertInvalid("redis-stream-client.max-takeovers=-1", "redis-stream-client.max-takeovers",
-				"0 (never dead-letter a stream)", "e.g. 3");
+				"must be 0 (never dead-letter) or more", "e.g. 3");
 		assertInvalid("redis-stream-client.rebalance.tolerance=-0.5", "redis-stream-client.rebalance.tolerance",
-				"a fraction of 0 or more", "e.g. 0.2");
+				"must be 0 or more (0.2 = 20 %)", "e.g. 0.2");
 	}
 
 	@Test
@@ -292,8 +335,12 @@ class RedisStreamClientAutoConfigurationTests {
 		});
 	}
 
-	private static FailureAnalysis analyze(Throwable failure) {
-		FailureAnalysis analysis = new InvalidRedisStreamClientPropertyFailureAnalyzer().analyze(failure);
+	/** What Boot reports for a failed startup, through the analyzers the starter registers. */
+	static FailureAnalysis analyze(Throwable failure) {
+		FailureAnalysis analysis = new InvalidOptionFailureAnalyzer().analyze(failure);
+		if (analysis == null) {
+			analysis = new InvalidRedisStreamClientPropertyFailureAnalyzer().analyze(failure);
+		}
 		assertThat(analysis).as("failure analysis of %s", failure).isNotNull();
 		return analysis;
 	}

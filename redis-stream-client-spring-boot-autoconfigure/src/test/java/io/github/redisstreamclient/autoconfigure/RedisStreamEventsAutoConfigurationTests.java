@@ -89,16 +89,20 @@ class RedisStreamEventsAutoConfigurationTests {
 
 	@Test
 	void invalidPropertiesFailStartupNamingThePropertyAndAFix() {
+		// The core checks each option; the failure names the property that set it, and a value that works.
 		assertInvalid("redis-stream-client.events.max-length=-1", "redis-stream-client.events.max-length",
-				"at least 0");
+				"must be 0 (unlimited) or positive", "e.g. 10000");
 		assertInvalid("redis-stream-client.events.consumer.max-deliveries=0",
-				"redis-stream-client.events.consumer.max-deliveries", "at least 1");
+				"redis-stream-client.events.consumer.max-deliveries", "must be at least 1", "e.g. 5");
 		assertInvalid("redis-stream-client.events.backpressure.warning-threshold=1.5",
-				"redis-stream-client.events.backpressure.warning-threshold", "at most 1.0");
+				"redis-stream-client.events.backpressure.warning-threshold", "above 0 and at most 1", "e.g. 0.8");
 		assertInvalid("redis-stream-client.events.reclaim.interval=0s", "redis-stream-client.events.reclaim.interval",
-				"positive duration");
+				"must be positive", "e.g. 30s");
 		assertInvalid("redis-stream-client.events.publisher.failure-rate-threshold=0",
-				"redis-stream-client.events.publisher.failure-rate-threshold", "above 0.0");
+				"redis-stream-client.events.publisher.failure-rate-threshold", "above 0 and at most 100", "e.g. 50");
+		assertInvalid("redis-stream-client.events.publisher.max-delay=10ms",
+				"redis-stream-client.events.publisher.max-delay",
+				"must not be shorter than redis-stream-client.events.publisher.initial-delay (100ms)", "e.g. 1s");
 	}
 
 	@Test
@@ -140,14 +144,13 @@ class RedisStreamEventsAutoConfigurationTests {
 		});
 	}
 
-	private void assertInvalid(String property, String name, String reason) {
-		this.runner.withPropertyValues(property).run((context) -> {
+	// With a listener: the options of consuming are checked when its consumer is built.
+	private void assertInvalid(String property, String name, String reason, String fix) {
+		this.runner.withPropertyValues(property).withBean(Listeners.class).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new InvalidRedisStreamClientPropertyFailureAnalyzer()
-				.analyze(context.getStartupFailure());
-			assertThat(analysis).as("failure analysis of %s", context.getStartupFailure()).isNotNull();
+			FailureAnalysis analysis = RedisStreamClientAutoConfigurationTests.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains(name).contains(reason);
-			assertThat(analysis.getAction()).contains(name);
+			assertThat(analysis.getAction()).contains(name).contains(fix);
 		});
 	}
 
