@@ -35,11 +35,13 @@ final class DeliveryProcessor {
 
 	private final EventMetrics metrics;
 
+	private final EventObservations observations;
+
 	private final Consumer<String> onDenied;
 
 	DeliveryProcessor(EventHandler handler, EventStreams streams, int maxDeliveries, GroupCommands group,
 			DeadLetterWriter deadLetters, RetryScheduler retries, HeldEntries held, EventMetrics metrics,
-			Consumer<String> onDenied) {
+			EventObservations observations, Consumer<String> onDenied) {
 		this.handler = handler;
 		this.streams = streams;
 		this.maxDeliveries = maxDeliveries;
@@ -48,6 +50,7 @@ final class DeliveryProcessor {
 		this.retries = retries;
 		this.held = held;
 		this.metrics = metrics;
+		this.observations = observations;
 		this.onDenied = onDenied;
 	}
 
@@ -107,7 +110,7 @@ final class DeliveryProcessor {
 	private @Nullable Throwable invokeHandler(String type, ReceivedEvent received) {
 		long start = System.nanoTime();
 		try {
-			this.handler.handle(received);
+			this.observations.process(received, this.handler);
 			return null;
 		}
 		catch (Exception | LinkageError | AssertionError ex) {

@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.github.redisstreamclient.core.InvalidOptionException;
 import io.github.redisstreamclient.core.RetryPolicy;
 import io.github.redisstreamclient.core.internal.GroupReader;
+import io.github.redisstreamclient.observation.EventProcessObservationConvention;
+import io.github.redisstreamclient.observation.EventStreamObservation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * Delivery is at least once, so handlers should be idempotent. {@code reclaimMinIdle} must exceed the longest
  * handler call, or a slow event is taken over and handled twice.
+ * <p>
+ * Given an {@code ObservationRegistry}, each handler call is observed ({@link EventStreamObservation#PROCESS}),
+ * continuing the trace that the publisher put into the event's metadata.
  */
 public final class EventStreamConsumer implements AutoCloseable {
 
@@ -118,8 +124,12 @@ public final class EventStreamConsumer implements AutoCloseable {
 				options.maxRetryBackoff, this::requeue, this.held, this::permissionDenied);
 		this.reclaimer = new Reclaimer(this.group, this.streams, options.reclaimMinIdle, options.batchSize, this.held,
 				this::requeue, this::isStarted, this::permissionDenied);
+		EventObservations observations = (options.observationRegistry != null)
+				? MicrometerEventObservations.forConsumer(options.observationRegistry, options.observationConvention,
+						options.group, this.consumerName)
+				: EventObservations.NOOP;
 		DeliveryProcessor processor = new DeliveryProcessor(options.handler, names, options.maxDeliveries, this.group,
-				new DeadLetterWriter(redis, names, this.group), retries, this.held, this.metrics,
+				new DeadLetterWriter(redis, names, this.group), retries, this.held, this.metrics, observations,
 				this::permissionDenied);
 		this.workers = new WorkerPool(this.consumerName, options.concurrency, this.queue, processor::process);
 		int batchSize = options.batchSize;
@@ -399,6 +409,11 @@ public final class EventStreamConsumer implements AutoCloseable {
 
 		private Duration backlogRefreshInterval = DEFAULT_BACKLOG_REFRESH_INTERVAL;
 
+		// Objects, so that the consumer runs without Micrometer on the class path.
+		private @Nullable Object observationRegistry;
+
+		private @Nullable Object observationConvention;
+
 		private Builder(RedisConnectionFactory connectionFactory, String group, EventHandler handler) {
 			this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
 			this.group = group;
@@ -493,6 +508,21 @@ public final class EventStreamConsumer implements AutoCloseable {
 		/** How often the backlog gauges are read from Redis (one XINFO GROUPS per stream). */
 		Builder backlogRefreshInterval(Duration interval) {
 			this.backlogRefreshInterval = interval;
+			return this;
+		}
+
+		/**
+		 * Registry for the handler call observation ({@link EventStreamObservation#PROCESS}), which continues the
+		 * publisher's trace found in the event's metadata; none by default.
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/** Names and tags of the process observation, instead of {@code DefaultEventProcessObservationConvention}. */
+		public Builder observationConvention(EventProcessObservationConvention observationConvention) {
+			this.observationConvention = observationConvention;
 			return this;
 		}
 

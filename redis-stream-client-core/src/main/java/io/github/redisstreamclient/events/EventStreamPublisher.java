@@ -12,7 +12,10 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.github.redisstreamclient.observation.EventPublishObservationConvention;
+import io.github.redisstreamclient.observation.EventStreamObservation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * <p>
  * A publish that timed out may have reached Redis, so a retry can publish the event twice; both copies carry the
  * same {@link Event#id()}.
+ * <p>
+ * Given an {@code ObservationRegistry}, each publish is observed ({@link EventStreamObservation#PUBLISH}) and a
+ * tracer puts the trace context into the event's metadata as W3C {@code traceparent}, where consumers continue it.
  */
 public final class EventStreamPublisher {
 
@@ -53,6 +59,8 @@ public final class EventStreamPublisher {
 
 	private final EventMetrics metrics;
 
+	private final EventObservations observations;
+
 	private EventStreamPublisher(Builder options) {
 		this.redis = new StringRedisTemplate(options.connectionFactory);
 		this.streams = new EventStreams(options.prefix);
@@ -64,6 +72,9 @@ public final class EventStreamPublisher {
 		this.metrics = (options.meterRegistry != null) ? MicrometerEventMetrics.forPublisher(options.meterRegistry)
 				: EventMetrics.NOOP;
 		this.metrics.circuitBreaker(this.circuitBreaker, this.rejected);
+		this.observations = (options.observationRegistry != null)
+				? MicrometerEventObservations.forPublisher(options.observationRegistry, options.observationConvention)
+				: EventObservations.NOOP;
 	}
 
 	/**
@@ -86,7 +97,7 @@ public final class EventStreamPublisher {
 	 * Publishes an event.
 	 * @param eventType the type, which names the stream: {@code <prefix>:<eventType>}
 	 * @param payload anything Jackson writes as JSON: a record, a map, a string, a {@code JsonNode}
-	 * @param metadata string pairs that travel with the event
+	 * @param metadata string pairs that travel with the event; with tracing on, the trace context is added to a copy
 	 * @return the stream entry id
 	 * @throws EventPublishException when the payload is not serializable, Redis fails beyond the retry policy, or
 	 * the circuit breaker is open
@@ -94,7 +105,14 @@ public final class EventStreamPublisher {
 	public String publish(String eventType, @Nullable Object payload, Map<String, String> metadata) {
 		String stream = this.streams.stream(eventType);
 		Objects.requireNonNull(metadata, "metadata must not be null");
-		String json = encode(eventType, payload, metadata);
+		return this.observations.publish(eventType, stream, metadata,
+				(carried) -> publish(eventType, stream, payload, carried));
+	}
+
+	private EventObservations.Published publish(String eventType, String stream, @Nullable Object payload,
+			Map<String, String> metadata) {
+		Event event = create(eventType, payload, metadata);
+		String json = encode(event, payload);
 		int failures = 0;
 		while (true) {
 			try {
@@ -102,7 +120,8 @@ public final class EventStreamPublisher {
 					.add(StreamRecords.string(Map.of(EventCodec.EVENT_FIELD, json)).withStreamKey(stream),
 							this.addOptions));
 				this.metrics.published(eventType);
-				return Objects.requireNonNull(id, "XADD returned no id").getValue();
+				return new EventObservations.Published(event.id(),
+						Objects.requireNonNull(id, "XADD returned no id").getValue());
 			}
 			catch (CallNotPermittedException ex) {
 				this.rejected.increment();
@@ -138,14 +157,27 @@ public final class EventStreamPublisher {
 		return this.streams.stream(eventType);
 	}
 
-	private static String encode(String eventType, @Nullable Object payload, Map<String, String> metadata) {
+	private static Event create(String eventType, @Nullable Object payload, Map<String, String> metadata) {
 		try {
-			return EventCodec.encode(EventCodec.create(eventType, payload, metadata));
+			return EventCodec.create(eventType, payload, metadata);
 		}
 		catch (JacksonException ex) {
-			throw new EventPublishException("Cannot write the payload of a '" + eventType + "' event ("
-					+ ((payload != null) ? payload.getClass().getName() : "null") + ") as JSON: " + ex.getMessage(), ex);
+			throw cannotWrite(eventType, payload, ex);
 		}
+	}
+
+	private static String encode(Event event, @Nullable Object payload) {
+		try {
+			return EventCodec.encode(event);
+		}
+		catch (JacksonException ex) {
+			throw cannotWrite(event.type(), payload, ex);
+		}
+	}
+
+	private static EventPublishException cannotWrite(String eventType, @Nullable Object payload, JacksonException ex) {
+		return new EventPublishException("Cannot write the payload of a '" + eventType + "' event ("
+				+ ((payload != null) ? payload.getClass().getName() : "null") + ") as JSON: " + ex.getMessage(), ex);
 	}
 
 	/** Failures where the same command may well succeed a moment later; an error reply from Redis is not one. */
@@ -206,6 +238,11 @@ public final class EventStreamPublisher {
 
 		private @Nullable Object meterRegistry;
 
+		// Objects, so that the publisher runs without Micrometer on the class path.
+		private @Nullable Object observationRegistry;
+
+		private @Nullable Object observationConvention;
+
 		private Builder(RedisConnectionFactory connectionFactory) {
 			this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
 		}
@@ -237,6 +274,21 @@ public final class EventStreamPublisher {
 		/** Registry for the publish counter and the circuit breaker meters; none by default. */
 		public Builder meterRegistry(MeterRegistry meterRegistry) {
 			this.meterRegistry = meterRegistry;
+			return this;
+		}
+
+		/**
+		 * Registry for the publish observation ({@link EventStreamObservation#PUBLISH}); none by default. With a
+		 * tracer behind it, the trace context travels in the event's metadata ({@code traceparent}).
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/** Names and tags of the publish observation, instead of {@code DefaultEventPublishObservationConvention}. */
+		public Builder observationConvention(EventPublishObservationConvention observationConvention) {
+			this.observationConvention = observationConvention;
 			return this;
 		}
 

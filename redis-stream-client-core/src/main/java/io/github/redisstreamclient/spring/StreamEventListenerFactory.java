@@ -4,8 +4,12 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import io.github.redisstreamclient.observation.StreamHandlerObservation;
+import io.github.redisstreamclient.observation.StreamHandlerObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,8 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
  * {@code EventListenerMethodProcessor} finds them (the annotations are {@code @EventListener}s) and asks this
  * factory first, which adds what a stream handler needs on top: the signature check at startup, the stream-name
  * patterns, and containment of handler exceptions (logged with the stream and the method, counted, never propagated
- * to the client).
+ * to the client). Built with an {@code ObservationRegistry}, it observes each handler call
+ * ({@link StreamHandlerObservation#HANDLER}).
  */
 public final class StreamEventListenerFactory implements EventListenerFactory, Ordered {
 
@@ -34,6 +39,32 @@ public final class StreamEventListenerFactory implements EventListenerFactory, O
 			StreamExpired.class, StreamDisowned.class, StreamTerminated.class);
 
 	private final AtomicLong failures = new AtomicLong();
+
+	private final @Nullable Supplier<ObservationRegistry> observationRegistry;
+
+	private final Supplier<@Nullable StreamHandlerObservationConvention> observationConvention;
+
+	private volatile @Nullable HandlerObservations observations;
+
+	/** A factory whose handler calls are not observed. */
+	public StreamEventListenerFactory() {
+		this.observationRegistry = null;
+		this.observationConvention = () -> null;
+	}
+
+	/**
+	 * A factory that observes each handler call. Both suppliers are asked once, when the first handler method is
+	 * registered, which is after the application context created its singletons: the factory itself is created
+	 * early, like a post-processor, and must not pull the registry in before its time.
+	 * @param observationRegistry the registry; {@code ObservationRegistry.NOOP} for none
+	 * @param observationConvention a convention replacing {@code DefaultStreamHandlerObservationConvention}, or
+	 * {@code null}
+	 */
+	public StreamEventListenerFactory(Supplier<ObservationRegistry> observationRegistry,
+			Supplier<@Nullable StreamHandlerObservationConvention> observationConvention) {
+		this.observationRegistry = observationRegistry;
+		this.observationConvention = observationConvention;
+	}
 
 	@Override
 	public int getOrder() {
@@ -60,12 +91,24 @@ public final class StreamEventListenerFactory implements EventListenerFactory, O
 		}
 		String[] streams = (annotation == StreamTerminated.class) ? new String[0]
 				: AnnotatedElementUtils.getMergedAnnotationAttributes(method, annotation).getStringArray("streams");
-		return new StreamHandlerAdapter(beanName, type, method, eventType, patterns(streams));
+		return new StreamHandlerAdapter(beanName, type, method, eventType, patterns(streams), observations());
 	}
 
 	/** How many handler invocations threw. */
 	public long failures() {
 		return this.failures.get();
+	}
+
+	private HandlerObservations observations() {
+		HandlerObservations observations = this.observations;
+		if (observations == null) {
+			// Micrometer's types stay out of this class's code, so that it runs without Micrometer.
+			observations = (this.observationRegistry != null)
+					? MicrometerHandlerObservations.of(this.observationRegistry.get(), this.observationConvention.get())
+					: HandlerObservations.NOOP;
+			this.observations = observations;
+		}
+		return observations;
 	}
 
 	private static @Nullable Class<? extends Annotation> annotationOf(Method method) {
@@ -106,13 +149,19 @@ public final class StreamEventListenerFactory implements EventListenerFactory, O
 
 		private final List<Pattern> streams;
 
+		private final HandlerObservations observations;
+
+		private final String handlerName;
+
 		StreamHandlerAdapter(String beanName, Class<?> targetClass, Method method,
-				Class<? extends StreamEvent> eventType, List<Pattern> streams) {
+				Class<? extends StreamEvent> eventType, List<Pattern> streams, HandlerObservations observations) {
 			super(beanName, targetClass, method);
 			this.beanName = beanName;
 			this.method = method;
 			this.eventType = eventType;
 			this.streams = streams;
+			this.observations = observations;
+			this.handlerName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
 		}
 
 		@Override
@@ -121,7 +170,12 @@ public final class StreamEventListenerFactory implements EventListenerFactory, O
 				return;
 			}
 			try {
-				super.onApplicationEvent(event);
+				// A call that the SpEL condition turns away is no handler call: not observed. The condition is then
+				// evaluated twice, which costs little next to a span.
+				if (this.observations != HandlerObservations.NOOP && !shouldHandle(event)) {
+					return;
+				}
+				this.observations.observe((StreamEvent) event, this.handlerName, () -> super.onApplicationEvent(event));
 			}
 			catch (RuntimeException ex) {
 				StreamEventListenerFactory.this.failures.incrementAndGet();
