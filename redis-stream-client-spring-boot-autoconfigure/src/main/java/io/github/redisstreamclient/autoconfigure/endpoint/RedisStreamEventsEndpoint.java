@@ -8,6 +8,8 @@ import io.github.redisstreamclient.events.DeadLetters;
 import io.github.redisstreamclient.events.EventStreamConsumer;
 import io.github.redisstreamclient.events.EventStreamPublisher;
 import io.github.redisstreamclient.spring.EventStreamListenerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -28,6 +30,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  */
 @Endpoint(id = "redisstreamevents", defaultAccess = Access.READ_ONLY)
 public class RedisStreamEventsEndpoint {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisStreamEventsEndpoint.class);
 
 	private final EventStreamListenerRegistry registry;
 
@@ -67,6 +71,8 @@ public class RedisStreamEventsEndpoint {
 		if (!this.replayEnabled) {
 			String refusal = "Replaying dead letters is disabled: set "
 					+ "redis-stream-client.events.endpoint.replay-enabled=true once the cause of the failures is fixed";
+			// Boot leaves the reason out of a 400's body unless server.error.include-message says otherwise.
+			logger.warn("Refused a replay of dead letters: {}", refusal);
 			throw new InvalidEndpointRequestException(refusal, refusal);
 		}
 		if ((id == null) == (count == null)) {

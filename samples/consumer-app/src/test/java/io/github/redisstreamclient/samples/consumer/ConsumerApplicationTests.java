@@ -12,6 +12,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,7 +72,7 @@ class ConsumerApplicationTests {
 
 		String reply = http.post()
 			.uri("/orders")
-			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.contentType(MediaType.APPLICATION_JSON)
 			.body("{\"id\":\"o-1\",\"total\":12.5}")
 			.retrieve()
 			.body(String.class);
@@ -79,6 +81,28 @@ class ConsumerApplicationTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.orders.received().contains(new OrderEvents.Order("o-1", 12.5)));
 		assertThat(this.redis.command("XLEN", "events:order.created")).isEqualTo(1L);
+	}
+
+	@Test
+	void showsTheEventListenersInActuatorAndKeepsTheReplayOperationUnmapped() {
+		RestClient http = RestClient.create("http://localhost:" + this.port);
+
+		String events = http.get().uri("/actuator/redisstreamevents").retrieve().body(String.class);
+		System.out.println("GET /actuator/redisstreamevents -> " + events);
+		assertThat(events).contains("\"group\":\"sessions\"")
+			.contains("\"eventTypes\":[\"order.created\"]")
+			.contains("\"state\":\"running\"")
+			.contains("\"deadLetters\":{\"stream\":\"events:dlq\",\"count\":0,\"replayEnabled\":false}");
+		String health = http.get().uri("/actuator/health").retrieve().body(String.class);
+		assertThat(health).contains("\"redisStreamEvents\":{");
+
+		// Read-only by default: Actuator maps no POST, whatever redis-stream-client.events.endpoint.replay-enabled says.
+		HttpStatusCode status = http.post()
+			.uri("/actuator/redisstreamevents")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"count\":1}")
+			.exchange((request, response) -> response.getStatusCode());
+		assertThat(status.value()).isEqualTo(405);
 	}
 
 }
