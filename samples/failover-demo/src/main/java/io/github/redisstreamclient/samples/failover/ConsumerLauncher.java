@@ -1,5 +1,7 @@
 package io.github.redisstreamclient.samples.failover;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +20,19 @@ public interface ConsumerLauncher {
 
 	/** The command line of one consumer's JVM. */
 	List<String> command(String name, String redisHost, String redisPort, String service);
+
+	/**
+	 * A JVM like this one, with its class path, running {@code mainClass}: kept small, since three of them share the
+	 * machine with Redis. slf4j-simple logs at WARN, so that a plain consumer's log does not drown its reports (a
+	 * Spring Boot instance sets its level in {@code application.yml}).
+	 */
+	static List<String> javaCommand(String maxHeap, Class<?> mainClass, String... args) {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+				System.getProperty("java.class.path"), mainClass.getName()));
+		command.addAll(List.of(args));
+		return command;
+	}
 
 	/**
 	 * Asks the consumers for their own view of themselves at one moment of the demo.

@@ -1,6 +1,5 @@
 package io.github.redisstreamclient.samples.failover;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,11 +79,7 @@ public final class DemoConsumer {
 
 			@Override
 			public List<String> command(String name, String redisHost, String redisPort, String service) {
-				// This JVM and classpath, kept small: three of them share the machine with Redis.
-				return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-						"-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-						System.getProperty("java.class.path"), DemoConsumer.class.getName(), redisHost, redisPort,
-						service, name);
+				return ConsumerLauncher.javaCommand("128m", DemoConsumer.class, redisHost, redisPort, service, name);
 			}
 
 		};

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +36,9 @@ final class BootInstances implements ConsumerLauncher {
 
 	@Override
 	public List<String> command(String name, String redisHost, String redisPort, String service) {
-		// This JVM and classpath, kept small: three of them share the machine with Redis.
-		return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx192m",
-				"-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), DemoInstance.class.getName(),
-				"--spring.data.redis.host=" + redisHost, "--spring.data.redis.port=" + redisPort,
-				"--redis-stream-client.service-name=" + service, "--redis-stream-client.consumer-id=" + name);
+		return ConsumerLauncher.javaCommand("192m", DemoInstance.class, "--spring.data.redis.host=" + redisHost,
+				"--spring.data.redis.port=" + redisPort, "--redis-stream-client.service-name=" + service,
+				"--redis-stream-client.consumer-id=" + name);
 	}
 
 	@Override
@@ -50,29 +47,32 @@ final class BootInstances implements ConsumerLauncher {
 		List<String> problems = new ArrayList<>();
 		urls.forEach((name, url) -> {
 			for (String endpoint : ENDPOINTS) {
-				String answer;
+				JsonNode body;
 				try {
-					answer = get(url + endpoint);
+					body = this.json.readTree(get(url + endpoint));
 				}
 				catch (IOException ex) {
-					answer = "no answer (" + ex.getClass().getSimpleName() + ")";
+					lines.add(line(name, endpoint, "no answer (" + ex.getClass().getSimpleName() + ")"));
 					if (!name.equals(killed)) {
 						problems.add(name + " did not answer " + endpoint + " " + moment + ": " + ex);
 					}
+					continue;
 				}
-				boolean answered = !answer.startsWith("no answer");
-				lines.add(String.format("  %-10s GET %-22s -> %s", name, endpoint,
-						answered ? summary(endpoint, this.json.readTree(answer)) : answer));
-				if (name.equals(killed) && answered) {
+				lines.add(line(name, endpoint, summary(endpoint, body)));
+				if (name.equals(killed)) {
 					problems.add(name + " was killed, yet answered " + endpoint + " " + moment);
 				}
-				else if (!name.equals(killed) && answered) {
-					problems.addAll(check(name, endpoint, this.json.readTree(answer), moment, killed != null));
+				else {
+					problems.addAll(check(name, endpoint, body, moment, killed != null));
 				}
 			}
 		});
 		lines.add("");
 		return new View(lines, problems);
+	}
+
+	private static String line(String name, String endpoint, String answer) {
+		return String.format("  %-10s GET %-22s -> %s", name, endpoint, answer);
 	}
 
 	// The overall status and the client's own component; the owned streams with their fencing tokens.
