@@ -93,18 +93,52 @@ class FailoverIntegrationTests {
 		ConsumerProcesses.Handle owner = this.processes.start(redis, this.service, "owner", TTL, false);
 		LoadBalancerStream.of(factory, this.service).add("contested");
 		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED contested"), Duration.ofSeconds(10));
-		try (TestConsumer b = TestConsumer.start(factory, this.service, "b", (o) -> o,
+		// A sweep interval far above the time a claim takes, so that the loser cannot be told twice before it.
+		Duration sweepInterval = Duration.ofSeconds(3);
+		try (TestConsumer b = TestConsumer.start(factory, this.service, "b", (o) -> o.sweepInterval(sweepInterval),
 				(client, n) -> recordClaim(client, n, claims));
-				TestConsumer c = TestConsumer.start(factory, this.service, "c", (o) -> o,
+				TestConsumer c = TestConsumer.start(factory, this.service, "c", (o) -> o.sweepInterval(sweepInterval),
 						(client, n) -> recordClaim(client, n, claims))) {
 			owner.kill();
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> claims.contains(true));
-			// A survivor that looks after the winner's claim no longer finds the stream pending for the dead owner
-			// and is not told: so one or two were told, and exactly one won.
+			// Each survivor is told once within a sweep interval, however many ways it hears; one that looks after
+			// the winner's claim no longer finds the stream pending for the dead owner and is not told: so one or
+			// two were told, and exactly one won.
 			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
 				.until(() -> b.client.ownedStreams().size() + c.client.ownedStreams().size() == 1);
 			assertThat(claims).hasSizeBetween(1, 2).containsOnlyOnce(true);
+		}
+	}
+
+	@Test
+	void aSurvivorIsToldOfAnExpiredStreamOnceHoweverOftenItHearsTheOwnerIsGone(RedisServer redis,
+			LettuceConnectionFactory factory) {
+		ConsumerProcesses.Handle owner = this.processes.start(redis, this.service, "owner", TTL, false);
+		LoadBalancerStream.of(factory, this.service).add("unclaimed");
+		owner.awaitLine((line) -> line.startsWith("STREAM_ADDED unclaimed"), Duration.ofSeconds(10));
+		Duration reannounceAfter = Duration.ofSeconds(4);
+		try (TestConsumer watcher = TestConsumer.start(factory, this.service, "watcher",
+				(b) -> b.sweepInterval(reannounceAfter));
+				TestConsumer sweeper = TestConsumer.start(factory, this.service, "sweeper",
+						(b) -> b.sweepInterval(Duration.ofMillis(200)))) {
+			owner.kill();
+			await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.of(Type.STREAM_EXPIRED).isEmpty());
+			long firstToldAt = System.nanoTime();
+
+			// Nobody claims. The sweeper's sweeps find the owner dead and say so to the watcher about five times a
+			// second, and the watcher's session expiry notification came first: it is still told once.
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+				.until(() -> watcher.of(Type.STREAM_EXPIRED).size() == 1);
+			assertThat(sweeper.of(Type.STREAM_EXPIRED)).hasSizeGreaterThanOrEqualTo(3)
+				.allSatisfy((n) -> assertThat(n.streamName()).isEqualTo("unclaimed"));
+
+			// Still unclaimed one re-announce period (its sweep interval) later: told again.
+			await().atMost(reannounceAfter.plusSeconds(3)).until(() -> watcher.of(Type.STREAM_EXPIRED).size() == 2);
+			assertThat(Duration.ofNanos(System.nanoTime() - firstToldAt))
+				.isGreaterThanOrEqualTo(reannounceAfter.minusMillis(250));
+			assertThat(watcher.of(Type.STREAM_EXPIRED)).extracting(StreamNotification::streamName)
+				.containsExactly("unclaimed", "unclaimed");
 		}
 	}
 

@@ -64,13 +64,24 @@ final class Claims {
 	/** Gone consumers whose claim rounds are under way. */
 	private final Set<String> claiming = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * Without auto-claim: when each expired entry was last announced ({@link System#nanoTime()}), by the consumer it
+	 * was left by and its id. A gone consumer is reported by its session's expiry, by every survivor's sweep and by
+	 * each {@code dead} message; the listener hears of each stream once, and again only if that consumer still
+	 * holds it a re-announce period later. A stream claimed and then left by another consumer is news at once.
+	 */
+	private final Map<String, Long> announced = new ConcurrentHashMap<>();
+
+	private final long reannounceAfterNanos;
+
 	public Claims(Ownership ownership, DeadConsumerDetector detector, RestartGrace grace, boolean autoClaim,
-			int batch) {
+			int batch, Duration reannounceAfter) {
 		this.ownership = ownership;
 		this.batch = batch;
 		this.detector = detector;
 		this.grace = grace;
 		this.autoClaim = autoClaim;
+		this.reannounceAfterNanos = reannounceAfter.toNanos();
 	}
 
 	/**
@@ -270,7 +281,8 @@ final class Claims {
 		}
 		if (!this.autoClaim) {
 			if (!releaser.equals(this.ownership.consumerId())) {
-				wanted.forEach(this::announceExpiredEntry);
+				forgetOldAnnouncements();
+				wanted.forEach((entryId) -> announceExpiredEntry(releaser, entryId));
 			}
 			return;
 		}
@@ -422,10 +434,27 @@ final class Claims {
 		if (pending == null) {
 			return;
 		}
-		pending.forEach((message) -> announceExpiredEntry(message.getIdAsString()));
+		forgetOldAnnouncements();
+		pending.forEach((message) -> announceExpiredEntry(consumer, message.getIdAsString()));
 	}
 
-	private void announceExpiredEntry(String entryId) {
+	private void forgetOldAnnouncements() {
+		long now = System.nanoTime();
+		this.announced.values().removeIf((at) -> now - at >= this.reannounceAfterNanos);
+	}
+
+	/**
+	 * Tells the listener that {@code entryId}'s stream, left by {@code consumer}, expired, unless it was told so
+	 * within the re-announce period.
+	 */
+	private void announceExpiredEntry(String consumer, String entryId) {
+		long now = System.nanoTime();
+		String key = consumer + '\n' + entryId;
+		Long before = this.announced.get(key);
+		if (before != null && now - before < this.reannounceAfterNanos) {
+			return;
+		}
+		this.announced.put(key, now);
 		byte[] lbs = this.ownership.keys().lbs().getBytes(StandardCharsets.UTF_8);
 		List<ByteRecord> entries = this.ownership.redis()
 			.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()

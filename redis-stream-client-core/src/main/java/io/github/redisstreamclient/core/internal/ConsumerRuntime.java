@@ -93,7 +93,7 @@ public final class ConsumerRuntime {
 				this.store, options.keyspaceNotifications(), options.sweepInterval(), options.lbsIdleTime(),
 				options.notificationCheckInterval(), this.metrics, new DetectorEvents());
 		this.claims = new Claims(this.ownership, this.detector, this.grace, options.autoClaim(),
-				options.lbsRecoveryCount());
+				options.lbsRecoveryCount(), options.sweepInterval());
 		this.rebalancer = new Rebalancer(this.ownership, options.rebalanceTolerance());
 		this.renewer = new SessionRenewer(this.id, this.store, this.registry, options.lbsRecoveryCount(),
 				options.leaseRenewalInterval(), this.metrics, new RenewerEvents());
