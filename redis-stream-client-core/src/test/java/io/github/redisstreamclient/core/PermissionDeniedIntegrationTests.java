@@ -122,7 +122,9 @@ class PermissionDeniedIntegrationTests {
 		try (TestConsumer consumer = TestConsumer.start(userWithout("+pexpire"), this.service, "c", (b) -> b)) {
 			LoadBalancerStream.of(redis.connectionFactory(), this.service).add("session-1");
 
-			await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.isTerminated());
+			// The notification follows the state, on the notification thread.
+			await().atMost(Duration.ofSeconds(10)).until(() -> consumer.client.isTerminated()
+					&& !consumer.of(Type.STREAM_TERMINATED).isEmpty());
 			assertThat(consumer.of(Type.STREAM_TERMINATED)).singleElement()
 				.satisfies((n) -> assertThat(n.reason()).contains("stopped renewing")
 					.contains("PEXPIRE at session-renew.lua line")

@@ -221,9 +221,16 @@ class SessionOwnershipIntegrationTests {
 					(b) -> b.autoClaim(true).rebalance(true).sweepInterval(Duration.ofMillis(300)))) {
 				await().atMost(Duration.ofSeconds(10)).until(() -> late.client.ownedStreams().size() == 10
 						&& early.client.ownedStreams().size() == 10);
-				assertThat(early.of(Type.STREAM_DISOWNED)).hasSize(10)
-					.allSatisfy((n) -> assertThat(n.reason()).isEqualTo("rebalanced"));
-				assertThat(late.of(Type.STREAM_ADDED)).hasSize(10).allMatch(StreamNotification::claimed);
+				// Notifications arrive after the ownership changed. A released stream the newcomer was slow to take
+				// may go back to the releaser after two pauses and be released again: each stream early gave up for
+				// good is one rebalancing more than it took back.
+				await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+					assertThat(early.of(Type.STREAM_DISOWNED))
+						.allSatisfy((n) -> assertThat(n.reason()).isEqualTo("rebalanced"));
+					long takenBack = early.of(Type.STREAM_ADDED).stream().filter(StreamNotification::claimed).count();
+					assertThat(early.of(Type.STREAM_DISOWNED).size() - takenBack).isEqualTo(10);
+					assertThat(late.of(Type.STREAM_ADDED)).hasSize(10).allMatch(StreamNotification::claimed);
+				});
 				List<String> all = new ArrayList<>(early.ownedNames());
 				all.addAll(late.ownedNames());
 				assertThat(all).doesNotHaveDuplicates().hasSize(20);

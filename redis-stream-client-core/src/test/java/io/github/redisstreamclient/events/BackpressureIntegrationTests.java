@@ -62,10 +62,9 @@ class BackpressureIntegrationTests {
 	@Test
 	void dropNewestKeepsTheFirstEntriesAndAcknowledgesTheDropped(RedisServer redis,
 			LettuceConnectionFactory factory) {
-		List<String> published = publish(factory);
-
 		try (EventStreamConsumer consumer = consumer(factory, BackpressureStrategy.DROP_NEWEST, 10)) {
 			consumer.start();
+			List<String> published = publishOnceTheHandlerHoldsTheFirst(factory);
 			long dropped = awaitAllReadThenRelease(redis, consumer);
 
 			assertThat(dropped).isPositive();
@@ -79,10 +78,9 @@ class BackpressureIntegrationTests {
 	@Test
 	void dropOldestKeepsTheLastEntriesAndAcknowledgesTheDropped(RedisServer redis,
 			LettuceConnectionFactory factory) {
-		List<String> published = publish(factory);
-
 		try (EventStreamConsumer consumer = consumer(factory, BackpressureStrategy.DROP_OLDEST, 10)) {
 			consumer.start();
+			List<String> published = publishOnceTheHandlerHoldsTheFirst(factory);
 			long dropped = awaitAllReadThenRelease(redis, consumer);
 
 			assertThat(dropped).isPositive();
@@ -111,6 +109,21 @@ class BackpressureIntegrationTests {
 		EventStreamPublisher publisher = EventStreamPublisher.builder(factory).prefix(this.prefix).build();
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < EVENTS; i++) {
+			ids.add(publisher.publish("job", "job-" + i));
+		}
+		return ids;
+	}
+
+	/**
+	 * Publishes one event, waits until the handler holds it, then publishes the rest: so that one is in the handler
+	 * and the queue is full when the reader has read everything, however late the worker thread starts.
+	 */
+	private List<String> publishOnceTheHandlerHoldsTheFirst(LettuceConnectionFactory factory) {
+		EventStreamPublisher publisher = EventStreamPublisher.builder(factory).prefix(this.prefix).build();
+		List<String> ids = new ArrayList<>();
+		ids.add(publisher.publish("job", "job-0"));
+		await().atMost(WAIT).until(() -> this.handler.calls.size() == 1);
+		for (int i = 1; i < EVENTS; i++) {
 			ids.add(publisher.publish("job", "job-" + i));
 		}
 		return ids;

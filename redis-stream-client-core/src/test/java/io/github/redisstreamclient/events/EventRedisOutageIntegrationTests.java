@@ -32,7 +32,8 @@ class EventRedisOutageIntegrationTests {
 			EventStreamPublisher publisher = EventStreamPublisher.builder(factory)
 				.prefix(this.prefix)
 				.retryPolicy(new RetryPolicy(0, Duration.ofMillis(100), Duration.ofMillis(100)))
-				.circuitBreaker(new CircuitBreakerOptions(50, 2, 2, Duration.ofMillis(500)))
+				// Open long enough that a stalled test thread still finds it open for the fail-fast call.
+				.circuitBreaker(new CircuitBreakerOptions(50, 2, 2, Duration.ofSeconds(2)))
 				.meterRegistry(meters)
 				.build();
 			publisher.publish("ping", 1);

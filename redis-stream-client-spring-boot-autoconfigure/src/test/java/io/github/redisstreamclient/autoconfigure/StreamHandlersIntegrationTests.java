@@ -88,7 +88,10 @@ class StreamHandlersIntegrationTests {
 				.satisfies((e) -> assertThat(e.reason()).isEqualTo("closed"));
 			RecoverableStreamClient clientB = b.getBean(RecoverableStreamClient.class);
 			await().atMost(Duration.ofSeconds(5)).until(() -> clientB.ownedStreams().size() == 10);
-			assertThat(handlersB.added.stream().filter(StreamAddedEvent::claimed)).hasSize(heldByA);
+			// The handlers run after the claim, on the handler threads.
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(handlersB.added.stream().filter(StreamAddedEvent::claimed))
+					.hasSize(heldByA));
 		}
 	}
 

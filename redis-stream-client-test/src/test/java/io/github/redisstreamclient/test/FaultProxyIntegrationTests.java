@@ -67,9 +67,11 @@ class FaultProxyIntegrationTests {
 	void blackholeTimesCommandsOutOnAnOpenConnectionAndHealDeliversWhatWasHeld(RedisServer redis) {
 		FaultProxy proxy = proxyTo(redis);
 		ConnectionEvents events = new ConnectionEvents();
-		StatefulRedisConnection<String, String> connection = connect(proxy, SHORT_TIMEOUT, events);
+		// Connected and warmed up with the long timeout: only the commands sent into the blackhole get the short one.
+		StatefulRedisConnection<String, String> connection = connect(proxy, LONG_TIMEOUT, events);
 		RedisCommands<String, String> commands = connection.sync();
 		assertThat(commands.ping()).isEqualTo("PONG");
+		connection.setTimeout(SHORT_TIMEOUT);
 
 		proxy.blackhole();
 
