@@ -269,6 +269,28 @@ class SessionOwnershipIntegrationTests {
 	}
 
 	@Test
+	void withoutAutoClaimEachReleaseIsAnnouncedEvenOfTheSameStreamMomentsApart(LettuceConnectionFactory factory) {
+		try (TestConsumer giver = TestConsumer.start(factory, this.service, "giver", (b) -> b)) {
+			LoadBalancerStream.of(factory, this.service).add("passed-around");
+			await().atMost(Duration.ofSeconds(10)).until(() -> giver.client.ownedStreams().size() == 1);
+			StreamRef ref = giver.client.ownedStreams().iterator().next().ref();
+			// Started once the stream is held, so that the giver is the one that read it.
+			try (TestConsumer watcher = TestConsumer.start(factory, this.service, "watcher",
+					(b) -> b.sweepInterval(Duration.ofMinutes(10)))) {
+				giver.client.ownedStreams().iterator().next().release();
+				await().atMost(Duration.ofSeconds(5)).until(() -> watcher.of(Type.STREAM_EXPIRED).size() == 1);
+				assertThat(giver.client.claim(ref)).isTrue();
+				giver.client.ownedStreams().iterator().next().release();
+
+				// Well within the watcher's sweep interval: a release is news each time.
+				await().atMost(Duration.ofSeconds(5)).until(() -> watcher.of(Type.STREAM_EXPIRED).size() == 2);
+				assertThat(watcher.of(Type.STREAM_EXPIRED)).extracting(StreamNotification::stream)
+					.containsExactly(ref, ref);
+			}
+		}
+	}
+
+	@Test
 	void closeLeavesTheGroupAndTheSweepRemovesLongGoneNames(RedisServer redis, LettuceConnectionFactory factory) {
 		String lbs = this.service + "-input";
 		String group = this.service + "-group";

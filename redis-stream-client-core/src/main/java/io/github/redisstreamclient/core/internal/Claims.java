@@ -65,10 +65,11 @@ final class Claims {
 	private final Set<String> claiming = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Without auto-claim: when each expired entry was last announced ({@link System#nanoTime()}), by the consumer it
-	 * was left by and its id. A gone consumer is reported by its session's expiry, by every survivor's sweep and by
-	 * each {@code dead} message; the listener hears of each stream once, and again only if that consumer still
-	 * holds it a re-announce period later. A stream claimed and then left by another consumer is news at once.
+	 * Without auto-claim: when each stream of a gone consumer was last announced ({@link System#nanoTime()}), by the
+	 * consumer and the entry id. A gone consumer is reported by its session's expiry, by every survivor's sweep and
+	 * by each {@code dead} message; the listener hears of each of its streams once, and again only if that consumer
+	 * still holds it a re-announce period later. A stream claimed and then left by another consumer is news at once.
+	 * A release is reported once, by its own message: each is announced.
 	 */
 	private final Map<String, Long> announced = new ConcurrentHashMap<>();
 
@@ -281,8 +282,7 @@ final class Claims {
 		}
 		if (!this.autoClaim) {
 			if (!releaser.equals(this.ownership.consumerId())) {
-				forgetOldAnnouncements();
-				wanted.forEach((entryId) -> announceExpiredEntry(releaser, entryId));
+				wanted.forEach(this::announceExpiredEntry);
 			}
 			return;
 		}
@@ -434,27 +434,17 @@ final class Claims {
 		if (pending == null) {
 			return;
 		}
-		forgetOldAnnouncements();
-		pending.forEach((message) -> announceExpiredEntry(consumer, message.getIdAsString()));
-	}
-
-	private void forgetOldAnnouncements() {
 		long now = System.nanoTime();
 		this.announced.values().removeIf((at) -> now - at >= this.reannounceAfterNanos);
+		pending.forEach((message) -> {
+			// Whatever is still in the map was announced within the re-announce period.
+			if (this.announced.putIfAbsent(consumer + '\n' + message.getIdAsString(), now) == null) {
+				announceExpiredEntry(message.getIdAsString());
+			}
+		});
 	}
 
-	/**
-	 * Tells the listener that {@code entryId}'s stream, left by {@code consumer}, expired, unless it was told so
-	 * within the re-announce period.
-	 */
-	private void announceExpiredEntry(String consumer, String entryId) {
-		long now = System.nanoTime();
-		String key = consumer + '\n' + entryId;
-		Long before = this.announced.get(key);
-		if (before != null && now - before < this.reannounceAfterNanos) {
-			return;
-		}
-		this.announced.put(key, now);
+	private void announceExpiredEntry(String entryId) {
 		byte[] lbs = this.ownership.keys().lbs().getBytes(StandardCharsets.UTF_8);
 		List<ByteRecord> entries = this.ownership.redis()
 			.execute((RedisCallback<List<ByteRecord>>) (connection) -> connection.streamCommands()
