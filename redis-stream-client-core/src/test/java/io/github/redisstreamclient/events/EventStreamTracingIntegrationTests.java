@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 
 import io.github.redisstreamclient.observation.DefaultEventProcessObservationConvention;
 import io.github.redisstreamclient.observation.DefaultEventPublishObservationConvention;
@@ -45,6 +44,8 @@ class EventStreamTracingIntegrationTests {
 
 	private final String group = "billing";
 
+	private final TestEventStreams streams = new TestEventStreams(this.prefix, this.group);
+
 	@Test
 	void oneTraceSpansPublishAndProcessThroughTheEntrysMetadata(RedisServer redis, LettuceConnectionFactory factory) {
 		try (OtelTracing tracing = new OtelTracing()) {
@@ -53,11 +54,11 @@ class EventStreamTracingIntegrationTests {
 				Span current = tracing.tracer.currentSpan();
 				traceSeenByHandler.add((current != null) ? current.context().traceId() : "no span");
 			});
-			EventStreamPublisher publisher = publisher(factory, (b) -> b.observationRegistry(tracing.registry));
+			EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b.observationRegistry(tracing.registry));
 			// An immutable map: the trace context goes into a copy, never into the caller's map.
 			String entryId = publisher.publish("order.created", "o-1", Map.of("source", "shop"));
 
-			try (EventStreamConsumer consumer = consumer(factory, handler,
+			try (EventStreamConsumer consumer = this.streams.consumer(factory, handler,
 					(b) -> b.observationRegistry(tracing.registry))) {
 				consumer.start();
 				await().atMost(WAIT).until(() -> tracing.spans.getFinishedSpanItems().size() == 2);
@@ -89,7 +90,7 @@ class EventStreamTracingIntegrationTests {
 	@Test
 	void publishInsideACallersSpanJoinsItsTrace(LettuceConnectionFactory factory) {
 		try (OtelTracing tracing = new OtelTracing()) {
-			EventStreamPublisher publisher = publisher(factory, (b) -> b.observationRegistry(tracing.registry));
+			EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b.observationRegistry(tracing.registry));
 			Span request = tracing.tracer.nextSpan().name("POST /orders").start();
 			try (Tracer.SpanInScope scope = tracing.tracer.withSpan(request)) {
 				publisher.publish("order.created", "o-1");
@@ -114,9 +115,9 @@ class EventStreamTracingIntegrationTests {
 				throw new IllegalStateException("first delivery fails");
 			}
 		});
-		String entryId = publisher(factory, (b) -> b.observationRegistry(observations)).publish("order.created", "o-1");
+		String entryId = this.streams.publisher(factory, (b) -> b.observationRegistry(observations)).publish("order.created", "o-1");
 
-		try (EventStreamConsumer consumer = consumer(factory, handler,
+		try (EventStreamConsumer consumer = this.streams.consumer(factory, handler,
 				(b) -> b.consumerName("worker-1").observationRegistry(observations))) {
 			consumer.start();
 			await().atMost(WAIT).until(() -> handler.completed.size() == 1);
@@ -156,7 +157,7 @@ class EventStreamTracingIntegrationTests {
 	void customConventionsNameAndTagTheObservations(LettuceConnectionFactory factory) {
 		TestObservationRegistry observations = TestObservationRegistry.create();
 		RecordingHandler handler = RecordingHandler.accepting();
-		EventStreamPublisher publisher = publisher(factory, (b) -> b.observationRegistry(observations)
+		EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b.observationRegistry(observations)
 			.observationConvention(new DefaultEventPublishObservationConvention() {
 
 				@Override
@@ -172,7 +173,7 @@ class EventStreamTracingIntegrationTests {
 			}));
 		publisher.publish("order.created", "o-1");
 
-		try (EventStreamConsumer consumer = consumer(factory, handler,
+		try (EventStreamConsumer consumer = this.streams.consumer(factory, handler,
 				(b) -> b.observationRegistry(observations)
 					.observationConvention(new DefaultEventProcessObservationConvention() {
 
@@ -210,8 +211,8 @@ class EventStreamTracingIntegrationTests {
 			List<String> spansSeenByHandler = new CopyOnWriteArrayList<>();
 			RecordingHandler handler = new RecordingHandler((received) -> spansSeenByHandler
 				.add(String.valueOf(tracing.tracer.currentSpan())));
-			EventStreamPublisher unobserved = publisher(factory, (b) -> b);
-			EventStreamPublisher noop = publisher(factory, (b) -> b.observationRegistry(ObservationRegistry.NOOP));
+			EventStreamPublisher unobserved = this.streams.publisher(factory, (b) -> b);
+			EventStreamPublisher noop = this.streams.publisher(factory, (b) -> b.observationRegistry(ObservationRegistry.NOOP));
 			// A span is current on the publishing thread: only a publisher given the registry may carry it.
 			Span request = tracing.tracer.nextSpan().name("POST /orders").start();
 			String first;
@@ -224,7 +225,7 @@ class EventStreamTracingIntegrationTests {
 				request.end();
 			}
 
-			try (EventStreamConsumer consumer = consumer(factory, handler, (b) -> b)) {
+			try (EventStreamConsumer consumer = this.streams.consumer(factory, handler, (b) -> b)) {
 				consumer.start();
 				await().atMost(WAIT).until(() -> handler.completed.size() == 2);
 			}
@@ -250,21 +251,6 @@ class EventStreamTracingIntegrationTests {
 		Map<String, String> stored = new LinkedHashMap<>();
 		metadata.properties().forEach((entry) -> stored.put(entry.getKey(), entry.getValue().asString()));
 		return stored;
-	}
-
-	private EventStreamPublisher publisher(LettuceConnectionFactory factory,
-			UnaryOperator<EventStreamPublisher.Builder> customizer) {
-		return customizer.apply(EventStreamPublisher.builder(factory).prefix(this.prefix)).build();
-	}
-
-	private EventStreamConsumer consumer(LettuceConnectionFactory factory, EventHandler handler,
-			UnaryOperator<EventStreamConsumer.Builder> customizer) {
-		EventStreamConsumer.Builder builder = EventStreamConsumer.builder(factory, this.group, handler)
-			.prefix(this.prefix)
-			.eventTypes(List.of("order.created"))
-			.blockTime(Duration.ofMillis(200))
-			.retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
-		return customizer.apply(builder).build();
 	}
 
 }

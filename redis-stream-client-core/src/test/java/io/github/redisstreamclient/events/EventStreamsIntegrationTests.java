@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 import io.github.redisstreamclient.test.RedisServer;
 import io.github.redisstreamclient.test.RedisTest;
@@ -35,6 +34,8 @@ class EventStreamsIntegrationTests {
 
 	private final String group = "billing";
 
+	private final TestEventStreams streams = new TestEventStreams(this.prefix, this.group);
+
 	record OrderCreated(String orderId, BigDecimal total) {
 	}
 
@@ -42,7 +43,7 @@ class EventStreamsIntegrationTests {
 	void consumerReceivesExactlyItsTypesWithPayloadMetadataAndTimestamp(RedisServer redis,
 			LettuceConnectionFactory factory) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		EventStreamPublisher publisher = publisher(factory, (b) -> b.meterRegistry(meters));
+		EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b.meterRegistry(meters));
 		Instant before = Instant.now();
 		// Published before the consumer's group exists: the group starts at 0, so it still gets them.
 		String first = publisher.publish("order.created", new OrderCreated("o-1", new BigDecimal("12.50")),
@@ -53,7 +54,7 @@ class EventStreamsIntegrationTests {
 		Instant after = Instant.now();
 		RecordingHandler handler = RecordingHandler.accepting();
 
-		try (EventStreamConsumer consumer = consumer(factory, handler, (b) -> b.eventTypes(List.of("order.created"))
+		try (EventStreamConsumer consumer = this.streams.consumer(factory, handler, (b) -> b.eventTypes(List.of("order.created"))
 			.meterRegistry(meters))) {
 			consumer.start();
 			await().atMost(WAIT).until(() -> handler.completed.size() == 2 && pending(redis, "order.created") == 0);
@@ -81,9 +82,9 @@ class EventStreamsIntegrationTests {
 	@Test
 	void twoListenersOfOneGroupEachShowTheirOwnQueue(RedisServer redis, LettuceConnectionFactory factory) {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		try (EventStreamConsumer orders = consumer(factory, RecordingHandler.accepting(),
+		try (EventStreamConsumer orders = this.streams.consumer(factory, RecordingHandler.accepting(),
 				(b) -> b.consumerName("orders-listener").meterRegistry(meters));
-				EventStreamConsumer users = consumer(factory, RecordingHandler.accepting(),
+				EventStreamConsumer users = this.streams.consumer(factory, RecordingHandler.accepting(),
 						(b) -> b.consumerName("users-listener").eventTypes(List.of("user.created"))
 							.meterRegistry(meters))) {
 			orders.start();
@@ -99,8 +100,8 @@ class EventStreamsIntegrationTests {
 
 	@Test
 	void everyPublishTrimsTheStreamToAboutMaxLength(RedisServer redis, LettuceConnectionFactory factory) {
-		EventStreamPublisher trimmed = publisher(factory, (b) -> b.maxLength(100));
-		EventStreamPublisher unlimited = publisher(factory, (b) -> b.maxLength(0));
+		EventStreamPublisher trimmed = this.streams.publisher(factory, (b) -> b.maxLength(100));
+		EventStreamPublisher unlimited = this.streams.publisher(factory, (b) -> b.maxLength(0));
 
 		for (int i = 0; i < 1000; i++) {
 			trimmed.publish("tick", i);
@@ -114,7 +115,7 @@ class EventStreamsIntegrationTests {
 
 	@Test
 	void entriesOfACrashedConsumerAreReclaimedAndProcessed(RedisServer redis, LettuceConnectionFactory factory) {
-		EventStreamPublisher publisher = publisher(factory, (b) -> b);
+		EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b);
 		List<String> published = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
 			published.add(publisher.publish("order.created", "order-" + i));
@@ -126,7 +127,7 @@ class EventStreamsIntegrationTests {
 		assertThat(pending(redis, "order.created")).isEqualTo(5);
 		RecordingHandler handler = RecordingHandler.accepting();
 
-		try (EventStreamConsumer survivor = consumer(factory, handler,
+		try (EventStreamConsumer survivor = this.streams.consumer(factory, handler,
 				(b) -> b.reclaimMinIdle(Duration.ofMillis(300)).reclaimInterval(Duration.ofMillis(200)))) {
 			survivor.start();
 
@@ -140,7 +141,7 @@ class EventStreamsIntegrationTests {
 	@Test
 	void entriesOfAConsumerClosedWithAStuckHandlerAreTakenOver(RedisServer redis, LettuceConnectionFactory factory)
 			throws InterruptedException {
-		EventStreamPublisher publisher = publisher(factory, (b) -> b);
+		EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b);
 		List<String> published = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			published.add(publisher.publish("order.created", "order-" + i));
@@ -150,14 +151,14 @@ class EventStreamsIntegrationTests {
 			stuck.countDown();
 			new CountDownLatch(1).await();
 		});
-		EventStreamConsumer first = consumer(factory, stuckHandler,
+		EventStreamConsumer first = this.streams.consumer(factory, stuckHandler,
 				(b) -> b.batchSize(1).shutdownTimeout(Duration.ofMillis(200)));
 		first.start();
 		assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
 		first.close();
 		RecordingHandler handler = RecordingHandler.accepting();
 
-		try (EventStreamConsumer second = consumer(factory, handler,
+		try (EventStreamConsumer second = this.streams.consumer(factory, handler,
 				(b) -> b.reclaimMinIdle(Duration.ofMillis(300)).reclaimInterval(Duration.ofMillis(200)))) {
 			second.start();
 
@@ -176,10 +177,10 @@ class EventStreamsIntegrationTests {
 				throw new IllegalStateException("cannot digest " + event.entryId());
 			}
 		});
-		EventStreamPublisher publisher = publisher(factory, (b) -> b);
+		EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b);
 		String stream = this.prefix + ":order.created";
 
-		try (EventStreamConsumer consumer = consumer(factory, handler, (b) -> b.maxDeliveries(3))) {
+		try (EventStreamConsumer consumer = this.streams.consumer(factory, handler, (b) -> b.maxDeliveries(3))) {
 			consumer.start();
 			publisher.publish("order.created", "good-1");
 			String poisonId = publisher.publish("order.created", "poison");
@@ -221,10 +222,10 @@ class EventStreamsIntegrationTests {
 				throw new IllegalStateException("downstream unavailable");
 			}
 		});
-		EventStreamPublisher publisher = publisher(factory, (b) -> b);
+		EventStreamPublisher publisher = this.streams.publisher(factory, (b) -> b);
 		DeadLetters deadLetters = DeadLetters.of(factory, this.prefix);
 
-		try (EventStreamConsumer consumer = consumer(factory, handler, (b) -> b.maxDeliveries(1))) {
+		try (EventStreamConsumer consumer = this.streams.consumer(factory, handler, (b) -> b.maxDeliveries(1))) {
 			consumer.start();
 			publisher.publish("order.created", "first");
 			publisher.publish("order.created", "second");
@@ -255,10 +256,10 @@ class EventStreamsIntegrationTests {
 		String stream = this.prefix + ":order.created";
 		String oops = (String) redis.command("XADD", stream, "*", "event", "{oops");
 		String noEvent = (String) redis.command("XADD", stream, "*", "payload", "hello");
-		String good = publisher(factory, (b) -> b).publish("order.created", "fine");
+		String good = this.streams.publisher(factory, (b) -> b).publish("order.created", "fine");
 		RecordingHandler handler = RecordingHandler.accepting();
 
-		try (EventStreamConsumer consumer = consumer(factory, handler, (b) -> b)) {
+		try (EventStreamConsumer consumer = this.streams.consumer(factory, handler, (b) -> b)) {
 			consumer.start();
 
 			await().atMost(WAIT).until(() -> deadLetterCount(redis) == 2 && handler.completed.size() == 1
@@ -288,21 +289,6 @@ class EventStreamsIntegrationTests {
 		assertThat(redis.command("XLEN", this.prefix + ":order.created")).isEqualTo(0L);
 		assertThat((List<?>) redis.command("XINFO", "GROUPS", this.prefix + ":order.created")).hasSize(1);
 		assertThat(redis.command("EXISTS", this.prefix + ":user.created")).isEqualTo(1L);
-	}
-
-	private EventStreamPublisher publisher(LettuceConnectionFactory factory,
-			UnaryOperator<EventStreamPublisher.Builder> customizer) {
-		return customizer.apply(EventStreamPublisher.builder(factory).prefix(this.prefix)).build();
-	}
-
-	private EventStreamConsumer consumer(LettuceConnectionFactory factory, EventHandler handler,
-			UnaryOperator<EventStreamConsumer.Builder> customizer) {
-		EventStreamConsumer.Builder builder = EventStreamConsumer.builder(factory, this.group, handler)
-			.prefix(this.prefix)
-			.eventTypes(List.of("order.created"))
-			.blockTime(Duration.ofMillis(200))
-			.retryBackoff(Duration.ofMillis(50), Duration.ofMillis(200));
-		return customizer.apply(builder).build();
 	}
 
 	private long pending(RedisServer redis, String type) {

@@ -12,8 +12,7 @@ import io.github.redisstreamclient.events.EventStreamPublisher;
 import io.github.redisstreamclient.spring.EventStreamListener;
 import io.github.redisstreamclient.spring.EventStreamListenerRegistry;
 import io.github.redisstreamclient.test.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.redisstreamclient.test.RedisTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -29,32 +28,28 @@ import static org.awaitility.Awaitility.await;
 /**
  * Actuator endpoint {@code redisstreamevents} against a real Redis: what it lists, and replaying dead letters.
  */
+@RedisTest
 class RedisStreamEventsEndpointAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static RedisServer redis;
+	private final RedisServer redis;
 
 	private final String prefix = "ev-" + UUID.randomUUID();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				RedisStreamEventsAutoConfiguration.class, RedisStreamEventsEndpointAutoConfiguration.class))
-		.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing",
-				"redis-stream-client.events.prefix=" + this.prefix,
-				"redis-stream-client.events.consumer.block-time=200ms",
-				"redis-stream-client.events.consumer.max-deliveries=1",
-				"management.endpoints.web.exposure.include=redisstreamevents")
-		.withBean(Listener.class);
+	private final ApplicationContextRunner runner;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
+	RedisStreamEventsEndpointAutoConfigurationTests(RedisServer redis) {
+		this.redis = redis;
+		this.runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamEventsAutoConfiguration.class, RedisStreamEventsEndpointAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing",
+					"redis-stream-client.events.prefix=" + this.prefix,
+					"redis-stream-client.events.consumer.block-time=200ms",
+					"redis-stream-client.events.consumer.max-deliveries=1",
+					"management.endpoints.web.exposure.include=redisstreamevents")
+			.withBean(Listener.class);
 	}
 
 	@Test
@@ -105,7 +100,7 @@ class RedisStreamEventsEndpointAutoConfigurationTests {
 			assertThat(replay.replayed()).isEqualTo(1);
 			assertThat(replay.remaining()).isZero();
 			await().atMost(WAIT).until(() -> listener.handled.contains("o-1"));
-			assertThat(redis.command("XLEN", this.prefix + ":order.created")).isEqualTo(2L);
+			assertThat(this.redis.command("XLEN", this.prefix + ":order.created")).isEqualTo(2L);
 		});
 	}
 
@@ -124,7 +119,7 @@ class RedisStreamEventsEndpointAutoConfigurationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 					RedisStreamEventsAutoConfiguration.class, RedisStreamEventsEndpointAutoConfiguration.class))
-			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing")
+			.withPropertyValues("spring.data.redis.port=" + this.redis.port(), "spring.application.name=billing")
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisStreamEventsEndpoint.class));
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
 			.run((context) -> assertThat(context).hasSingleBean(EventStreamListenerRegistry.class)

@@ -11,8 +11,7 @@ import io.github.redisstreamclient.events.EventStreamPublisher;
 import io.github.redisstreamclient.spring.EventStreamListener;
 import io.github.redisstreamclient.spring.EventStreamListenerRegistry;
 import io.github.redisstreamclient.test.RedisServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.github.redisstreamclient.test.RedisTest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -30,33 +29,29 @@ import static org.awaitility.Awaitility.await;
 /**
  * Health indicator {@code redisStreamEvents} against a real Redis.
  */
+@RedisTest
 class RedisStreamEventsHealthAutoConfigurationTests {
 
-	private static RedisServer redis;
+	private final RedisServer redis;
 
 	private final String prefix = "ev-" + UUID.randomUUID();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				RedisStreamEventsAutoConfiguration.class, RedisStreamEventsHealthAutoConfiguration.class))
-		.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing",
-				"redis-stream-client.events.prefix=" + this.prefix,
-				"redis-stream-client.events.consumer.block-time=200ms")
-		.withBean(Listener.class);
+	private final ApplicationContextRunner runner;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
+	RedisStreamEventsHealthAutoConfigurationTests(RedisServer redis) {
+		this.redis = redis;
+		this.runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamEventsAutoConfiguration.class, RedisStreamEventsHealthAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing",
+					"redis-stream-client.events.prefix=" + this.prefix,
+					"redis-stream-client.events.consumer.block-time=200ms")
+			.withBean(Listener.class);
 	}
 
 	@Test
 	void upWithEachListenerItsQueueTheCircuitBreakerAndTheDeadLetterCount() {
-		redis.command("XADD", this.prefix + ":dlq", "*", "event", "{}");
+		this.redis.command("XADD", this.prefix + ":dlq", "*", "event", "{}");
 		this.runner.run((context) -> {
 			Health health = indicator(context).health();
 
@@ -80,7 +75,7 @@ class RedisStreamEventsHealthAutoConfigurationTests {
 			.withPropertyValues("redis-stream-client.events.publisher.minimum-number-of-calls=1",
 					"redis-stream-client.events.publisher.sliding-window-size=1")
 			.run((context) -> {
-				redis.command("SET", this.prefix + ":broken", "not a stream");
+				this.redis.command("SET", this.prefix + ":broken", "not a stream");
 				assertThatThrownBy(() -> context.getBean(EventStreamPublisher.class).publish("broken", "x"))
 					.isInstanceOf(EventPublishException.class);
 
@@ -94,12 +89,12 @@ class RedisStreamEventsHealthAutoConfigurationTests {
 
 	@Test
 	void downOnceAListenerStoppedReadingBecauseRedisDeniedAPermission() {
-		redis.setUser("ACL SETUSER listener reset on >s3cret ~* &* +@all");
+		this.redis.setUser("ACL SETUSER listener reset on >s3cret ~* &* +@all");
 		this.runner.withPropertyValues("spring.data.redis.username=listener", "spring.data.redis.password=s3cret")
 			.run((context) -> {
 				assertThat(indicator(context).health().getStatus()).isEqualTo(Status.UP);
 
-				redis.setUser("ACL SETUSER listener -xreadgroup");
+				this.redis.setUser("ACL SETUSER listener -xreadgroup");
 
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> indicator(context).health().getStatus().equals(Status.DOWN));

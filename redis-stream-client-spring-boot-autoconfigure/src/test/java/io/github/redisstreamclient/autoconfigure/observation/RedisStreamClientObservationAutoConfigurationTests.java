@@ -22,10 +22,9 @@ import io.github.redisstreamclient.spring.StreamAdded;
 import io.github.redisstreamclient.spring.StreamAddedEvent;
 import io.github.redisstreamclient.spring.StreamEventListenerFactory;
 import io.github.redisstreamclient.test.RedisServer;
+import io.github.redisstreamclient.test.RedisTest;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -43,32 +42,28 @@ import static org.awaitility.Awaitility.await;
  * The application's {@link ObservationRegistry} and convention beans reach the stream handlers, the event publisher
  * and the {@code @EventStreamListener} consumers, against a real Redis; without a registry nothing is observed.
  */
+@RedisTest
 class RedisStreamClientObservationAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
-	private static RedisServer redis;
+	private final RedisServer redis;
 
 	private final String service = "svc-" + UUID.randomUUID();
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				RedisStreamClientAutoConfiguration.class, RedisStreamEventsAutoConfiguration.class,
-				RedisStreamClientObservationAutoConfiguration.class))
-		.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing",
-				"redis-stream-client.service-name=" + this.service, "redis-stream-client.lbs.block-time=200ms",
-				"redis-stream-client.events.prefix=ev-" + UUID.randomUUID(),
-				"redis-stream-client.events.consumer.block-time=200ms")
-		.withBean(Handlers.class);
+	private final ApplicationContextRunner runner;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
+	RedisStreamClientObservationAutoConfigurationTests(RedisServer redis) {
+		this.redis = redis;
+		this.runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+					RedisStreamClientAutoConfiguration.class, RedisStreamEventsAutoConfiguration.class,
+					RedisStreamClientObservationAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.port=" + redis.port(), "spring.application.name=billing",
+					"redis-stream-client.service-name=" + this.service, "redis-stream-client.lbs.block-time=200ms",
+					"redis-stream-client.events.prefix=ev-" + UUID.randomUUID(),
+					"redis-stream-client.events.consumer.block-time=200ms")
+			.withBean(Handlers.class);
 	}
 
 	@Test
